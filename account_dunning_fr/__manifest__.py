@@ -15,5 +15,18 @@
     "data": [
         "security/account_dunning_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "reports/account_dunning_reports.xml",
+        "reports/account_dunning_letter_templates.xml",
+        "data/ir_cron_data.xml",
+        "views/account_dunning_policy_views.xml",
+        "views/account_dunning_run_views.xml",
+        "views/account_dunning_communication_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/account_dunning_communication_cancel_views.xml",
+        "views/account_dunning_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }

@@ -1,0 +1,10 @@
+from . import (
+    account_dunning_communication,
+    account_dunning_communication_line,
+    account_dunning_level,
+    account_dunning_policy,
+    account_dunning_run,
+    account_move,
+    res_company,
+    res_partner,
+)

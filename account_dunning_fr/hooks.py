@@ -1,0 +1,10 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+
+def post_init_hook(env):
+    """Default policy for every existing company, and the next dunning date of open invoices."""
+    companies = env["res.company"].search([])
+    companies._dunning_create_default_policy()
+    for company in companies:
+        env["account.dunning.run"]._update_next_dates(company)

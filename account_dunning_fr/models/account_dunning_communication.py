@@ -1,0 +1,511 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+from .account_dunning_level import CHANNELS, PAPER_CHANNELS
+from .account_move import OPEN_PAYMENT_STATES
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "To Validate"),
+    ("to_send", "To Send"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+# States in which a communication still holds its invoices: the next runs leave them alone.
+PENDING_STATES = ("draft", "to_send", "failed")
+# What the customer was told: frozen once the communication leaves the draft state.
+FROZEN_FIELDS = {
+    "name",
+    "run_id",
+    "company_id",
+    "partner_id",
+    "recipient_id",
+    "level_id",
+    "channel",
+    "email_missing",
+    "currency_id",
+    "date",
+    "line_ids",
+    "amount_credit",
+}
+
+
+class AccountDunningCommunication(models.Model):
+    """What one customer is told about its unpaid invoices, at one level, in one currency.
+
+    Sent communications are evidence (for a formal notice or a court): they are never
+    deleted or rewritten, only cancelled with a reason.
+    """
+
+    _name = "account.dunning.communication"
+    _description = "Dunning Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, index=True)
+    run_id = fields.Many2one(
+        "account.dunning.run", readonly=True, index=True, ondelete="restrict", check_company=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    date = fields.Date(required=True, readonly=True, help="Date the situation was assessed.")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        readonly=True,
+        help="The invoicing contact of the customer when it has an email, else the customer.",
+    )
+    collector_id = fields.Many2one("res.users", tracking=True)
+    level_id = fields.Many2one("account.dunning.level", required=True, readonly=True, index=True)
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    email_missing = fields.Boolean(
+        string="No Email Address",
+        readonly=True,
+        help="The level asks for an email but the customer has no email address: a letter "
+        "is sent instead.",
+    )
+    auto_send = fields.Boolean(related="level_id.auto_send")
+    state = fields.Selection(
+        STATES,
+        required=True,
+        default="draft",
+        compute="_compute_state",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    line_ids = fields.One2many(
+        "account.dunning.communication.line", "communication_id", string="Invoices", readonly=True
+    )
+    invoice_count = fields.Integer(compute="_compute_amounts", store=True)
+    amount_due = fields.Monetary(
+        compute="_compute_amounts", store=True, help="Sum of the reminded invoices' amounts due."
+    )
+    amount_credit = fields.Monetary(
+        string="Unallocated Credits",
+        readonly=True,
+        help="Credit notes and payments of the customer not yet matched with an invoice, when "
+        "the communication was made.",
+    )
+    amount_balance = fields.Monetary(
+        string="Balance Due",
+        compute="_compute_amounts",
+        store=True,
+        help="Amount due less credits.",
+    )
+    other_open_invoice_ids = fields.Many2many(
+        "account.move",
+        compute="_compute_other_invoices",
+        string="Other Open Invoices",
+        help="The customer's other open invoices, listed for information.",
+    )
+    disputed_invoice_ids = fields.Many2many(
+        "account.move", compute="_compute_other_invoices", string="Disputed Invoices"
+    )
+    attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True, copy=False)
+    mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, copy=False)
+    email_status = fields.Selection(
+        [
+            ("ready", "Queued"),
+            ("sent", "Sent"),
+            ("bounce", "Bounced"),
+            ("exception", "Exception"),
+            ("canceled", "Cancelled"),
+        ],
+        compute="_compute_email_status",
+        store=True,
+    )
+    email_failure = fields.Char(compute="_compute_email_status", store=True)
+    failure_reason = fields.Text(readonly=True, copy=False)
+    validated_uid = fields.Many2one("res.users", string="Validated By", readonly=True, copy=False)
+    sent_date = fields.Date(readonly=True, copy=False)
+    sent_uid = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
+    registered_letter_number = fields.Char(copy=False, tracking=True)
+    receipt_date = fields.Date(string="Proof of Receipt Date", copy=False, tracking=True)
+    cancel_reason = fields.Text(readonly=True, copy=False)
+    cancel_date = fields.Date(readonly=True, copy=False)
+    cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("name_company_unique", "UNIQUE(name, company_id)", "The reference must be unique."),
+    ]
+
+    @api.depends("email_status")
+    def _compute_state(self):
+        # Reflect the mail queue's outcome; any other transition is made by the actions.
+        for comm in self:
+            if comm.email_status in ("bounce", "exception") and comm.state == "sent":
+                comm.state = "failed"
+            elif comm.email_status == "sent" and comm.state == "failed":
+                comm.state = "sent"
+            elif not comm.state:
+                comm.state = "draft"
+
+    @api.depends("line_ids.amount_due", "amount_credit")
+    def _compute_amounts(self):
+        for comm in self:
+            comm.invoice_count = len(comm.line_ids)
+            comm.amount_due = sum(comm.line_ids.mapped("amount_due"))
+            comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
+
+    @api.depends("partner_id", "line_ids")
+    def _compute_other_invoices(self):
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ],
+            order="invoice_date_due, id",
+        )
+        by_partner = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            by_partner[move.commercial_partner_id.id, move.company_id.id] |= move
+        for comm in self:
+            others = by_partner[comm.partner_id.id, comm.company_id.id] - comm.line_ids.move_id
+            comm.disputed_invoice_ids = others.filtered("dunning_disputed")
+            comm.other_open_invoice_ids = others - comm.disputed_invoice_ids
+
+    @api.depends("mail_message_id.notification_ids.notification_status")
+    def _compute_email_status(self):
+        rank = {"exception": 5, "bounce": 4, "ready": 3, "sent": 2, "canceled": 1}
+        for comm in self:
+            statuses = comm.mail_message_id.notification_ids.filtered(
+                lambda n: n.notification_type == "email"
+            ).mapped("notification_status")
+            comm.email_status = max(statuses, key=rank.get) if statuses else False
+            failure = comm.mail_message_id.notification_ids.filtered(
+                lambda n: n.notification_status in ("bounce", "exception")
+            )[:1]
+            comm.email_failure = failure.failure_reason or failure.failure_type or False
+
+    def write(self, vals):
+        frozen = FROZEN_FIELDS.intersection(vals)
+        if frozen and any(comm.state != "draft" for comm in self):
+            raise UserError(
+                self.env._(
+                    "A validated or sent communication is evidence and cannot be edited "
+                    "(%(fields)s). Cancel it with a reason instead.",
+                    fields=", ".join(sorted(self._fields[f].string for f in frozen)),
+                )
+            )
+        if vals.get("state") == "cancelled" and not vals.get("cancel_reason"):
+            if any(comm.state == "sent" and not comm.cancel_reason for comm in self):
+                raise UserError(
+                    self.env._("A sent communication can only be cancelled with a reason.")
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_evidence(self):
+        kept = self.filtered(lambda comm: comm.state != "draft")
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Communications are evidence: %(names)s cannot be deleted because "
+                    "they have been validated or sent. Cancel them with a reason instead.",
+                    names=", ".join(kept.mapped("name")),
+                )
+            )
+
+    # ---------------------------------------------------------------------------------------
+    # Actions
+    # ---------------------------------------------------------------------------------------
+
+    def action_validate(self):
+        """Validate communications waiting for a person (one or many) and send them."""
+        drafts = self.filtered(lambda comm: comm.state == "draft")
+        if not drafts:
+            raise UserError(
+                self.env._("None of the selected communications is waiting for validation.")
+            )
+        drafts.write({"state": "to_send", "validated_uid": self.env.uid})
+        drafts._send()
+        return True
+
+    def action_retry(self):
+        failed = self.filtered(lambda comm: comm.state == "failed")
+        if not failed:
+            raise UserError(self.env._("None of the selected communications has failed."))
+        failed.write({"state": "to_send", "failure_reason": False})
+        failed._send()
+        return True
+
+    def action_mark_posted(self):
+        """Letters and formal notices: the printed document has been posted."""
+        paper = self.filtered(
+            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
+        )
+        if not paper:
+            raise UserError(self.env._("Select letters or formal notices waiting to be posted."))
+        paper._mark_sent()
+        return True
+
+    def action_print(self):
+        """One PDF for all the selected communications, for batch printing."""
+        comms = self.filtered(lambda comm: comm.level_id.report_id)
+        if not comms:
+            raise UserError(self.env._("The selected communications have no document to print."))
+        report = comms[0].level_id.report_id
+        return report.report_action(comms)
+
+    def action_cancel_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Communications"),
+            "res_model": "account.dunning.communication.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def action_cancel(self, reason):
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of the cancellation."))
+        to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
+        to_cancel.write(
+            {
+                "state": "cancelled",
+                "cancel_reason": reason.strip(),
+                "cancel_date": fields.Date.context_today(self),
+                "cancel_uid": self.env.uid,
+            }
+        )
+        for comm in to_cancel:
+            comm.message_post(
+                body=self.env._("Cancelled: %(reason)s", reason=reason.strip()),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_view_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.line_ids.move_id.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
+
+    # ---------------------------------------------------------------------------------------
+    # Sending
+    # ---------------------------------------------------------------------------------------
+
+    def _send(self):
+        """Send communications in state 'to send', by channel, in batch.
+
+        Emails go to Odoo's mail queue with the level's PDF attached; letters and formal notices
+        get their PDF stored and wait to be printed and posted; phone calls and hand-overs
+        become activities for the collector.
+        """
+        comms = self.filtered(lambda comm: comm.state == "to_send")
+        if not comms:
+            return
+        # Another transaction sending the same communications keeps them: never send twice.
+        self.flush_model(["state"])
+        locked = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM account_dunning_communication
+                 WHERE id = ANY(%s) AND state = 'to_send'
+                   FOR UPDATE SKIP LOCKED
+                """,
+                comms.ids,
+            )
+        )
+        comms = self.browse([comm_id for (comm_id,) in locked])
+        comms.filtered(lambda comm: comm.channel != "phone")._render_documents()
+        comms = comms.filtered(lambda comm: comm.state == "to_send")  # rendering may fail
+        emails = comms.filtered(lambda comm: comm.channel == "email")
+        emails._send_emails()
+        tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
+        tasks._schedule_collector_activities()
+        (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
+
+    def _render_documents(self):
+        """Render the level's PDF of each communication, one wkhtmltopdf call per report."""
+        todo = self.filtered(lambda comm: comm.level_id.report_id and not comm.attachment_id)
+        vals_list = []
+        for report, comms in todo.grouped(lambda comm: comm.level_id.report_id).items():
+            try:
+                with self.env.cr.savepoint():
+                    streams = comms._render_report_streams(report)
+            except Exception as error:
+                _logger.exception("Dunning documents could not be rendered")
+                comms.write({"state": "failed", "failure_reason": str(error)})
+                continue
+            for comm in comms:
+                vals_list.append(
+                    {
+                        "name": f"{comm.name.replace('/', '-')}.pdf",
+                        "raw": streams[comm.id]["stream"].getvalue(),
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": comm.id,
+                    }
+                )
+        attachments = self.env["ir.attachment"].create(vals_list)
+        for attachment in attachments:
+            todo.browse(attachment.res_id).attachment_id = attachment
+
+    def _render_report_streams(self, report):
+        """PDF stream per communication: one wkhtmltopdf call, split per record."""
+        reports = self.env["ir.actions.report"]
+        streams = reports._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=self.ids)
+        if set(streams) != set(self.ids):  # the PDF could not be split: one call each
+            streams = {}
+            for comm in self:
+                streams.update(
+                    reports._render_qweb_pdf_prepare_streams(
+                        report.report_name, {}, res_ids=comm.ids
+                    )
+                )
+        return streams
+
+    def _send_emails(self):
+        for template, comms in self.grouped(lambda comm: comm.level_id.mail_template_id).items():
+            if not template:
+                template = self.env.ref("account_dunning_fr.mail_template_dunning_reminder")
+            subjects = template._render_field("subject", comms.ids, compute_lang=True)
+            bodies = template._render_field("body_html", comms.ids, compute_lang=True)
+            for comm in comms:
+                try:
+                    with self.env.cr.savepoint():
+                        message = comm.with_context(mail_notify_force_send=False).message_post(
+                            body=bodies[comm.id],
+                            subject=subjects[comm.id],
+                            partner_ids=comm.recipient_id.ids,
+                            attachment_ids=comm.attachment_id.ids,
+                            message_type="comment",
+                            subtype_xmlid="mail.mt_comment",
+                            email_layout_xmlid="mail.mail_notification_light",
+                        )
+                        comm.mail_message_id = message
+                except Exception as error:
+                    _logger.exception("Dunning email %s could not be queued", comm.name)
+                    self.env.invalidate_all()
+                    comm.write({"state": "failed", "failure_reason": str(error)})
+
+    def _schedule_collector_activities(self):
+        call = self.env.ref("mail.mail_activity_data_call")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for comm in self:
+            amount = format_amount(self.env, comm.amount_balance, comm.currency_id)
+            invoices = ", ".join(comm.line_ids.mapped("move_name"))
+            if comm.channel == "phone":
+                summary = self.env._(
+                    "Call %(customer)s: %(amount)s overdue",
+                    customer=comm.partner_id.name,
+                    amount=amount,
+                )
+            else:
+                summary = self.env._(
+                    "Hand %(customer)s over to litigation: %(amount)s",
+                    customer=comm.partner_id.name,
+                    amount=amount,
+                )
+            note = Markup("<p>%s</p><p>%s</p>") % (
+                self.env._("Invoices: %(invoices)s", invoices=invoices),
+                comm.level_id.note or "",
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": comm.id,
+                    "activity_type_id": (call if comm.channel == "phone" else todo).id,
+                    "summary": summary,
+                    "note": note,
+                    "user_id": (comm.collector_id or self.env.user).id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        self.env["mail.activity"].create(vals_list)
+
+    def _mark_sent(self):
+        """Record that the communications went out: invoices move to their level, evidence is
+        logged on the customer and the invoices, levels with the flag put the customer on hold."""
+        if not self:
+            return
+        today = fields.Date.context_today(self)
+        self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
+        lines = self.line_ids
+        self.env["account.move"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET dunning_level_id = v.level_id,
+                       dunning_last_date = %(today)s,
+                       dunning_level_override_id = NULL
+                  FROM unnest(%(move_ids)s::int[], %(level_ids)s::int[]) AS v(move_id, level_id)
+                 WHERE m.id = v.move_id
+                """,
+                today=today,
+                move_ids=lines.move_id.ids,
+                level_ids=[line.communication_id.level_id.id for line in lines],
+            )
+        )
+        self.env["account.move"].invalidate_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
+        )
+        hold = self.filtered(lambda comm: comm.level_id.credit_hold).partner_id
+        if hold:
+            hold.write({"dunning_credit_hold": True})
+        self._log_evidence()
+        for company, comms in self.grouped("company_id").items():
+            self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)
+
+    def _log_evidence(self):
+        """Post one note per communication on the customer and on each invoice, in batch."""
+        note = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        vals_list = []
+        for comm in self:
+            body = Markup('<p><a href="#" data-oe-model="%s" data-oe-id="%s">%s</a> %s</p>') % (
+                self._name,
+                comm.id,
+                comm.name,
+                escape(
+                    self.env._(
+                        "Dunning %(level)s (%(channel)s) sent: %(count)s invoice(s), %(amount)s due.",
+                        level=comm.level_id.name,
+                        channel=channels[comm.channel],
+                        count=comm.invoice_count,
+                        amount=format_amount(self.env, comm.amount_due, comm.currency_id),
+                    )
+                ),
+            )
+            targets = [("res.partner", comm.partner_id.id)]
+            targets += [("account.move", move_id) for move_id in comm.line_ids.move_id.ids]
+            vals_list += [
+                {
+                    "model": model,
+                    "res_id": res_id,
+                    "body": body,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "author_id": author.id,
+                }
+                for model, res_id in targets
+            ]
+        self.env["mail.message"].sudo().create(vals_list)

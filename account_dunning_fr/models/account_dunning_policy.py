@@ -1,0 +1,90 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class AccountDunningPolicy(models.Model):
+    """A dunning policy: the ordered levels a customer's unpaid invoices climb through."""
+
+    _name = "account.dunning.policy"
+    _description = "Dunning Policy"
+    _order = "company_id, sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    customer_kind = fields.Selection(
+        [("b2b", "Professionals (B2B)"), ("b2c", "Consumers (B2C)")],
+        required=True,
+        default="b2b",
+        help="Consumers owe no 40 EUR recovery indemnity and interest only runs from the "
+        "formal notice.",
+    )
+    is_default = fields.Boolean(
+        string="Default Policy",
+        help="Used for the customers of this company that have no policy of their own.",
+    )
+    level_ids = fields.One2many("account.dunning.level", "policy_id", string="Levels", copy=True)
+    level_count = fields.Integer(compute="_compute_level_count")
+    note = fields.Html(translate=True)
+
+    _sql_constraints = [
+        (
+            "one_default_per_company",
+            "EXCLUDE (company_id WITH =) WHERE (is_default AND active)",
+            "A company can have only one active default dunning policy.",
+        ),
+    ]
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.constrains("level_ids", "active")
+    def _check_levels(self):
+        for policy in self:
+            if policy.active and not policy.level_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The dunning policy %(policy)s needs at least one level.",
+                        policy=policy.name,
+                    )
+                )
+            policy.level_ids._check_delay_order()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("is_default"):
+                self._unset_defaults(vals.get("company_id") or self.env.company.id)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("is_default"):
+            for company_id in set((self.company_id.ids or []) + [vals.get("company_id")]) - {None}:
+                self._unset_defaults(company_id, keep=self)
+        return super().write(vals)
+
+    def _unset_defaults(self, company_id, keep=None):
+        """A new default policy replaces the company's previous one."""
+        previous = self.search([("company_id", "=", company_id), ("is_default", "=", True)])
+        (previous - (keep or self.browse())).write({"is_default": False})
+        self.flush_model(["is_default"])
+
+    def _get_levels_in_order(self):
+        """Levels of the policy, lowest first (by sequence, then delay)."""
+        self.ensure_one()
+        return self.level_ids.sorted(lambda level: (level.sequence, level.delay_days, level.id))
+
+    @api.model
+    def _get_default_for_companies(self, companies):
+        """Default policy per company id, in one query."""
+        policies = self.search([("is_default", "=", True), ("company_id", "in", companies.ids)])
+        return {policy.company_id.id: policy for policy in policies}

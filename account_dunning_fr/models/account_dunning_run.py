@@ -1,0 +1,538 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .account_dunning_communication import PENDING_STATES
+from .account_dunning_level import PAPER_CHANNELS
+from .account_move import OPEN_PAYMENT_STATES
+
+_logger = logging.getLogger(__name__)
+
+# pg_try_advisory_xact_lock(LOCK_NAMESPACE, company_id): one dunning computation per company.
+LOCK_NAMESPACE = 0x44554E  # "DUN"
+# Communications sent per cron call (each call is one committed transaction).
+SEND_BATCH_SIZE = 100
+# Above this, validated communications are sent by the scheduled action, not in the request.
+SYNC_SEND_LIMIT = 200
+
+# Ranks the levels of each active policy: 1 for the lowest.
+LEVELS_CTE = SQL(
+    """
+    lvl AS (
+        SELECT l.id, l.policy_id, l.delay_days, l.min_gap_days,
+               ROW_NUMBER() OVER (PARTITION BY l.policy_id
+                                  ORDER BY l.sequence, l.delay_days, l.id) AS rank
+          FROM account_dunning_level l
+          JOIN account_dunning_policy pol ON pol.id = l.policy_id
+         WHERE pol.active
+    )
+    """
+)
+
+
+class AccountDunningRun(models.Model):
+    """A dunning run of one company as of one date: decides which invoices reach which level
+    and produces the communications."""
+
+    _name = "account.dunning.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The run assesses the invoices as of this date.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Computed")], required=True, default="draft", readonly=True
+    )
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+    computed_at = fields.Datetime(readonly=True)
+    communication_ids = fields.One2many(
+        "account.dunning.communication", "run_id", string="Communications", readonly=True
+    )
+    communication_count = fields.Integer(compute="_compute_counts")
+    to_validate_count = fields.Integer(compute="_compute_counts")
+    to_send_count = fields.Integer(compute="_compute_counts")
+    sent_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+    log = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "company_date_unique",
+            "UNIQUE(company_id, date)",
+            "There is already a dunning run for this company and date: open it and compute it again.",
+        ),
+    ]
+
+    @api.depends("date")
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._("Dunning of %(date)s", date=run.date) if run.date else False
+
+    def _compute_counts(self):
+        groups = self.env["account.dunning.communication"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        )
+        counts = defaultdict(int)
+        for run, state, count in groups:
+            counts[run.id, state] += count
+            counts[run.id, "all"] += count
+        for run in self:
+            run.communication_count = counts[run.id, "all"]
+            run.to_validate_count = counts[run.id, "draft"]
+            run.to_send_count = counts[run.id, "to_send"]
+            run.sent_count = counts[run.id, "sent"]
+            run.failed_count = counts[run.id, "failed"]
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            if run.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "A dunning run cannot be dated in the future (%(date)s).", date=run.date
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_communications(self):
+        if self.communication_ids:
+            raise UserError(self.env._("A run that produced communications cannot be deleted."))
+
+    # ---------------------------------------------------------------------------------------
+    # Actions
+    # ---------------------------------------------------------------------------------------
+
+    def action_compute(self):
+        """Compute the runs, then send their automatic communications."""
+        for run in self:
+            run._compute_communications()
+        pending = self.communication_ids.filtered(lambda comm: comm.state == "to_send")
+        if len(pending) <= SYNC_SEND_LIMIT:
+            pending._send()
+        else:
+            self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")._trigger()
+        return True
+
+    def action_view_communications(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.action_account_dunning_communication"
+        )
+        action["domain"] = [("run_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    # ---------------------------------------------------------------------------------------
+    # Engine
+    # ---------------------------------------------------------------------------------------
+
+    def _lock_company(self, company):
+        """Take the company's dunning lock for the current transaction, or say who holds it."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, company.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "A dunning run is already in progress for %(company)s. Try again when it "
+                    "has finished.",
+                    company=company.name,
+                )
+            )
+
+    def _compute_communications(self):
+        """Create the communications of the run: set-based, idempotent.
+
+        Invoices already held by a pending communication are skipped, and an invoice never
+        gets two communications on the same day, so computing again creates no duplicate.
+        """
+        self.ensure_one()
+        self._lock_company(self.company_id)
+        rows = self._select_candidates()
+        communications = self._create_communications(rows)
+        self._update_next_dates(self.company_id)
+        self.write(
+            {
+                "state": "done",
+                "computed_at": fields.Datetime.now(),
+                "log": self.env._(
+                    "%(invoices)s invoice(s) reached a new level; %(comms)s communication(s) created.",
+                    invoices=len(rows),
+                    comms=len(communications),
+                ),
+            }
+        )
+        return communications
+
+    def _policy_sql(self, company):
+        """SQL expression of the effective policy id of partner alias ``p`` in ``company``."""
+        default = (
+            self.env["account.dunning.policy"]._get_default_for_companies(company).get(company.id)
+        )
+        return SQL(
+            "COALESCE((p.dunning_policy_id ->> %s)::int, %s)",
+            str(company.id),
+            default.id if default else None,
+        )
+
+    def _select_candidates(self):
+        """One query: each open invoice that reaches a new level as of the run date.
+
+        The level is the override when one is set, else the level right above the one last
+        communicated, if its delay is reached and its minimum gap since the last communication
+        has passed. Never twice on the same day.
+        """
+        self.ensure_one()
+        for model in (
+            "account.move",
+            "res.partner",
+            "account.dunning.level",
+            "account.dunning.policy",
+        ):
+            self.env[model].flush_model()
+        self.env["account.dunning.communication"].flush_model(["state"])
+        self.env["account.dunning.communication.line"].flush_model(["move_id", "communication_id"])
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                WITH %(levels)s,
+                inv AS (
+                    SELECT m.id, m.name, m.invoice_date, m.invoice_date_due AS due,
+                           m.commercial_partner_id AS partner_id, m.currency_id,
+                           m.amount_total, m.amount_residual, m.amount_residual_signed,
+                           m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
+                           m.dunning_level_override_id AS override_id,
+                           %(policy)s AS policy_id
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.commercial_partner_id
+                      LEFT JOIN lvl last ON last.id = m.dunning_level_id
+                     WHERE m.company_id = %(company_id)s
+                       AND m.move_type = 'out_invoice'
+                       AND m.state = 'posted'
+                       AND m.payment_state IN %(open_states)s
+                       AND m.amount_residual > 0
+                       AND m.invoice_date_due IS NOT NULL
+                       AND m.dunning_disputed IS NOT TRUE
+                       AND p.dunning_excluded IS NOT TRUE
+                       AND NOT EXISTS (
+                           SELECT 1
+                             FROM account_dunning_communication_line cl
+                             JOIN account_dunning_communication c ON c.id = cl.communication_id
+                            WHERE cl.move_id = m.id AND c.state IN %(pending)s
+                       )
+                )
+                SELECT inv.id AS move_id, inv.name, inv.invoice_date, inv.due,
+                       inv.partner_id, inv.currency_id, inv.amount_total, inv.amount_residual,
+                       inv.amount_residual_signed, COALESCE(ovr.id, nxt.id) AS level_id
+                  FROM inv
+                  LEFT JOIN account_dunning_level ovr ON ovr.id = inv.override_id
+                  LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
+                                   AND nxt.rank = inv.last_rank + 1
+                                   AND inv.due + nxt.delay_days <= %(date)s
+                 WHERE inv.policy_id IS NOT NULL
+                   AND (inv.last_date IS NULL OR inv.last_date < %(date)s)
+                   AND (ovr.id IS NOT NULL
+                        OR (nxt.id IS NOT NULL
+                            AND (inv.last_date IS NULL
+                                 OR inv.last_date + nxt.min_gap_days <= %(date)s)))
+                 ORDER BY inv.partner_id, inv.due, inv.id
+                """,
+                levels=LEVELS_CTE,
+                policy=self._policy_sql(self.company_id),
+                company_id=self.company_id.id,
+                open_states=OPEN_PAYMENT_STATES,
+                pending=PENDING_STATES,
+                date=self.date,
+            )
+        )
+
+    def _get_unallocated_credits(self, partner_ids):
+        """{(commercial partner id, currency id): amount} of unreconciled credit notes and
+        payments on receivable accounts."""
+        if not partner_ids:
+            return {}
+        self.env["account.move.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, aml.currency_id, -SUM(aml.amount_residual_currency)
+                  FROM account_move_line aml
+                  JOIN res_partner p ON p.id = aml.partner_id
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE aml.company_id = %(company_id)s
+                   AND aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual_currency < 0
+                   AND p.commercial_partner_id = ANY(%(partner_ids)s)
+                 GROUP BY 1, 2
+                """,
+                company_id=self.company_id.id,
+                partner_ids=list(partner_ids),
+            )
+        )
+        return {(partner_id, currency_id): amount for partner_id, currency_id, amount in rows}
+
+    def _create_communications(self, rows):
+        """Group the candidate invoices per customer, level and currency and create the
+        communications and their lines in two batched creates."""
+        if not rows:
+            return self.env["account.dunning.communication"]
+        groups = defaultdict(list)
+        for row in rows:
+            groups[row["partner_id"], row["level_id"], row["currency_id"]].append(row)
+        levels = self.env["account.dunning.level"].browse({key[1] for key in groups})
+        partners = self.env["res.partner"].browse({key[0] for key in groups})
+        partners.fetch(["name", "email", "dunning_collector_id"])
+        credits = self._get_unallocated_credits(partners.ids)
+        due_per_currency = defaultdict(float)
+        for (partner_id, _level, currency_id), group_rows in groups.items():
+            due_per_currency[partner_id, currency_id] += sum(
+                r["amount_residual"] for r in group_rows
+            )
+
+        # Keep the groups worth a communication.
+        kept = {}
+        for key, group_rows in groups.items():
+            partner_id, level_id, currency_id = key
+            level = levels.browse(level_id)
+            if sum(r["amount_residual_signed"] for r in group_rows) < level.min_amount:
+                continue
+            if (
+                credits.get((partner_id, currency_id), 0.0)
+                >= due_per_currency[partner_id, currency_id]
+            ):
+                continue  # the customer's credits cover what it owes: reconcile, do not dun
+            kept[key] = group_rows
+        if not kept:
+            return self.env["account.dunning.communication"]
+
+        recipients = self._get_recipients(partners)
+        names = self._reserve_names(len(kept))
+        vals_list = []
+        for name, ((partner_id, level_id, currency_id), _rows) in zip(
+            names, kept.items(), strict=True
+        ):
+            partner = partners.browse(partner_id)
+            level = levels.browse(level_id)
+            recipient = recipients.get(partner_id, partner)
+            channel, email_missing = level.channel, False
+            if channel == "email" and not recipient.email:
+                channel, email_missing = "letter", True
+            vals_list.append(
+                {
+                    "name": name,
+                    "run_id": self.id,
+                    "company_id": self.company_id.id,
+                    "date": self.date,
+                    "partner_id": partner_id,
+                    "recipient_id": recipient.id,
+                    "collector_id": partner.dunning_collector_id.id,
+                    "level_id": level_id,
+                    "channel": channel,
+                    "email_missing": email_missing,
+                    "currency_id": currency_id,
+                    "amount_credit": credits.get((partner_id, currency_id), 0.0),
+                    "state": "to_send" if level.auto_send else "draft",
+                }
+            )
+        communications = (
+            self.env["account.dunning.communication"]
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+            )
+            .create(vals_list)
+        )
+        line_vals = []
+        for comm, group_rows in zip(communications, kept.values(), strict=True):
+            line_vals += [
+                {
+                    "communication_id": comm.id,
+                    "move_id": r["move_id"],
+                    "move_name": r["name"],
+                    "invoice_date": r["invoice_date"],
+                    "date_due": r["due"],
+                    "days_overdue": (self.date - r["due"]).days,
+                    "currency_id": r["currency_id"],
+                    "amount_total": r["amount_total"],
+                    "amount_due": r["amount_residual"],
+                    "level_id": r["level_id"],
+                }
+                for r in group_rows
+            ]
+        self.env["account.dunning.communication.line"].create(line_vals)
+        return communications
+
+    def _get_recipients(self, partners):
+        """{commercial partner id: invoicing contact with an email}, in one search."""
+        contacts = self.env["res.partner"].search(
+            [("parent_id", "in", partners.ids), ("type", "=", "invoice"), ("email", "!=", False)],
+            order="id",
+        )
+        recipients = {}
+        for contact in contacts:
+            recipients.setdefault(contact.parent_id.id, contact)
+        return recipients
+
+    def _reserve_names(self, count):
+        """``count`` references from the company's sequence, in one query."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "account.dunning.communication"),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            raise UserError(self.env._("The sequence of dunning communications is missing."))
+        if sequence.implementation != "standard":
+            return [sequence.next_by_id() for _i in range(count)]
+        numbers = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        sequence = sequence.with_context(ir_sequence_date=self.date)
+        return [sequence.get_next_char(number) for (number,) in numbers]
+
+    @api.model
+    def _update_next_dates(self, company, move_ids=None):
+        """Store on each open invoice of ``company`` the earliest date of its next level."""
+        self.env["account.move"].flush_model()
+        self.env["res.partner"].flush_model(["dunning_policy_id", "dunning_excluded"])
+        self.env["account.dunning.level"].flush_model()
+        where_ids = SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
+        self.env.execute_query(
+            SQL(
+                """
+                WITH %(levels)s,
+                cur AS (
+                    SELECT m.id, m.invoice_date_due AS due, m.dunning_last_date AS last_date,
+                           COALESCE(last.rank, 0) AS last_rank, m.dunning_level_override_id AS ovr,
+                           %(policy)s AS policy_id,
+                           (m.state = 'posted' AND m.payment_state IN %(open_states)s
+                            AND m.invoice_date_due IS NOT NULL
+                            AND m.dunning_disputed IS NOT TRUE
+                            AND p.dunning_excluded IS NOT TRUE) AS is_open
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.commercial_partner_id
+                      LEFT JOIN lvl last ON last.id = m.dunning_level_id
+                     WHERE m.company_id = %(company_id)s
+                       AND m.move_type = 'out_invoice'
+                       AND (m.dunning_next_date IS NOT NULL
+                            OR (m.state = 'posted' AND m.payment_state IN %(open_states)s))
+                       %(where_ids)s
+                ),
+                nxt AS (
+                    SELECT cur.id,
+                           CASE WHEN NOT cur.is_open THEN NULL
+                                WHEN cur.ovr IS NOT NULL
+                                    THEN GREATEST(cur.last_date + 1, %(today)s::date)
+                                WHEN l.id IS NULL THEN NULL
+                                ELSE GREATEST(cur.due + l.delay_days,
+                                              cur.last_date + l.min_gap_days,
+                                              cur.last_date + 1)
+                           END AS next_date
+                      FROM cur
+                      LEFT JOIN lvl l ON l.policy_id = cur.policy_id AND l.rank = cur.last_rank + 1
+                )
+                UPDATE account_move m
+                   SET dunning_next_date = nxt.next_date
+                  FROM nxt
+                 WHERE m.id = nxt.id AND m.dunning_next_date IS DISTINCT FROM nxt.next_date
+                """,
+                levels=LEVELS_CTE,
+                policy=self._policy_sql(company),
+                open_states=OPEN_PAYMENT_STATES,
+                company_id=company.id,
+                where_ids=where_ids,
+                today=fields.Date.context_today(self),
+            )
+        )
+        self.env["account.move"].invalidate_model(["dunning_next_date"])
+
+    # ---------------------------------------------------------------------------------------
+    # Scheduled action
+    # ---------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_sending_queue_domain(self):
+        """Communications the scheduled action still has to send (or, for paper, to render)."""
+        return [
+            ("state", "=", "to_send"),
+            "|",
+            ("channel", "not in", PAPER_CHANNELS),
+            "&",
+            ("attachment_id", "=", False),
+            ("level_id.report_id", "!=", False),
+        ]
+
+    @api.model
+    def _cron_run_dunning(self, batch_size=SEND_BATCH_SIZE):
+        """Daily dunning of every company. Each call does one unit of work (one company's
+        computation, or one batch of sending) that the cron framework commits, and reports the
+        remaining work so the framework calls again at once."""
+        today = fields.Date.context_today(self)
+        Communication = self.env["account.dunning.communication"]
+        # a handful of companies: pylint: disable-next=no-search-all
+        companies = self.env["res.company"].search([])
+        runs = self.search([("date", "=", today), ("company_id", "in", companies.ids)])
+        todo_companies = companies - runs.filtered(lambda run: run.state == "done").company_id
+        queue_domain = self._get_sending_queue_domain()
+        if todo_companies:
+            company = todo_companies[0]
+            run = runs.filtered(lambda r: r.company_id == company) or self.create(
+                {"company_id": company.id, "date": today}
+            )
+            try:
+                run.with_company(company)._compute_communications()
+            except UserError as error:  # another run holds the company's lock
+                _logger.warning("Dunning of %s skipped: %s", company.name, error)
+            remaining = len(todo_companies) - 1 + Communication.search_count(queue_domain)
+            self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
+            return
+        batch = Communication.search(queue_domain, limit=batch_size, order="id")
+        batch._send()
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=Communication.search_count(queue_domain)
+        )
+
+    @api.model
+    def _run_daily(self, batch_size=SEND_BATCH_SIZE):
+        """The whole daily dunning in the current transaction (demo database, benchmark)."""
+        today = fields.Date.context_today(self)
+        runs = self.search([("date", "=", today)])
+        # a handful of companies: pylint: disable-next=no-search-all
+        for company in self.env["res.company"].search([]):
+            run = runs.filtered(lambda r, c=company: r.company_id == c) or self.create(
+                {"company_id": company.id, "date": today}
+            )
+            run.with_company(company)._compute_communications()
+        Communication = self.env["account.dunning.communication"]
+        while batch := Communication.search(self._get_sending_queue_domain(), limit=batch_size):
+            batch._send()
+        return self.search([("date", "=", today)])

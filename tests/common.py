@@ -1,0 +1,139 @@
+"""Shared set-up of the dunning tests: a company with a small policy, customers, and helpers
+that create posted invoices and run the dunning as of a date."""
+
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+TODAY = date(2026, 3, 2)
+
+
+class DunningCase(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.policy = cls._make_policy(cls.company)
+        cls.level_courtesy, cls.level_1, cls.level_2, cls.level_call = cls.policy.level_ids.sorted(
+            "sequence"
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Boulangerie Martin SARL", "is_company": True, "email": "compta@martin.test"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Paul Martin", "parent_id": cls.customer.id, "email": "paul@martin.test"}
+        )
+        cls.customer_2 = cls.env["res.partner"].create(
+            {"name": "Garage Petit", "is_company": True, "email": "petit@garage.test"}
+        )
+
+    @classmethod
+    def _make_policy(cls, company):
+        """A policy of four levels, made the company's default."""
+        return cls.env["account.dunning.policy"].create(
+            {
+                "name": "Test policy",
+                "company_id": company.id,
+                "is_default": True,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "sequence": 1,
+                            "name": "Courtesy",
+                            "delay_days": -3,
+                            "channel": "email",
+                            "auto_send": True,
+                            "min_gap_days": 0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 2,
+                            "name": "Reminder 1",
+                            "delay_days": 10,
+                            "channel": "email",
+                            "auto_send": True,
+                            "min_gap_days": 5,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 3,
+                            "name": "Reminder 2",
+                            "delay_days": 20,
+                            "channel": "letter",
+                            "auto_send": False,
+                            "min_gap_days": 10,
+                            "credit_hold": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 4,
+                            "name": "Call",
+                            "delay_days": 30,
+                            "channel": "phone",
+                            "auto_send": True,
+                            "min_gap_days": 5,
+                        }
+                    ),
+                ],
+            }
+        )
+
+    @classmethod
+    def _invoices(cls, specs, company=None, move_type="out_invoice"):
+        """Posted invoices from (partner, due date, amount[, currency]) tuples, in one create."""
+        company = company or cls.company
+        journal = cls.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        )
+        vals_list = []
+        for spec in specs:
+            partner, due, amount = spec[:3]
+            currency = spec[3] if len(spec) > 3 else company.currency_id
+            vals_list.append(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "currency_id": currency.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Services", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        moves = cls.env["account.move"].with_company(company).create(vals_list)
+        moves.action_post()
+        return moves
+
+    def _pay(self, invoice, amount, when):
+        with freeze_time(when):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"amount": amount, "payment_date": when})._create_payments()
+
+    def _run(self, when, company=None):
+        """Run the dunning of ``company`` as of ``when`` (frozen), as the daily job would."""
+        company = company or self.company
+        with freeze_time(when):
+            Run = self.env["account.dunning.run"].with_company(company)
+            run = Run.search([("company_id", "=", company.id), ("date", "=", when)]) or Run.create(
+                {"company_id": company.id, "date": when}
+            )
+            before = run.communication_ids
+            run.action_compute()
+            return run.communication_ids - before
+
+    def _comm_of(self, comms, invoice):
+        return comms.filtered(lambda comm: invoice in comm.line_ids.move_id)
