@@ -324,15 +324,15 @@ class AccountDunningRun(models.Model):
         recipients = self._get_recipients(partners)
         names = self._reserve_names(len(kept))
         vals_list = []
-        for name, ((partner_id, level_id, currency_id), _rows) in zip(
-            names, kept.items(), strict=True
-        ):
+        for name, key in zip(names, kept, strict=True):
+            partner_id, level_id, currency_id = key
             partner = partners.browse(partner_id)
             level = levels.browse(level_id)
             recipient = recipients.get(partner_id, partner)
             channel, email_missing = level.channel, False
             if channel == "email" and not recipient.email:
                 channel, email_missing = "letter", True
+            amount_credit = credits.get((partner_id, currency_id), 0.0)
             vals_list.append(
                 {
                     "name": name,
@@ -346,7 +346,7 @@ class AccountDunningRun(models.Model):
                     "channel": channel,
                     "email_missing": email_missing,
                     "currency_id": currency_id,
-                    "amount_credit": credits.get((partner_id, currency_id), 0.0),
+                    "amount_credit": amount_credit,
                     "state": "to_send" if level.auto_send else "draft",
                 }
             )
@@ -360,25 +360,55 @@ class AccountDunningRun(models.Model):
             )
             .create(vals_list)
         )
-        line_vals = []
-        for comm, group_rows in zip(communications, kept.values(), strict=True):
-            line_vals += [
-                {
-                    "communication_id": comm.id,
-                    "move_id": r["move_id"],
-                    "move_name": r["name"],
-                    "invoice_date": r["invoice_date"],
-                    "date_due": r["due"],
-                    "days_overdue": (self.date - r["due"]).days,
-                    "currency_id": r["currency_id"],
-                    "amount_total": r["amount_total"],
-                    "amount_due": r["amount_residual"],
-                    "level_id": r["level_id"],
-                }
-                for r in group_rows
-            ]
-        self.env["account.dunning.communication.line"].create(line_vals)
+        self._insert_lines(communications, kept.values())
         return communications
+
+    def _insert_lines(self, communications, groups):
+        """Insert the invoice snapshots of new communications in one statement: they are
+        never modified afterwards, and the ORM would spend seconds per thousand lines."""
+        columns = defaultdict(list)
+        for comm, group_rows in zip(communications, groups, strict=True):
+            for r in group_rows:
+                columns["communication_id"].append(comm.id)
+                columns["move_id"].append(r["move_id"])
+                columns["move_name"].append(r["name"])
+                columns["invoice_date"].append(r["invoice_date"])
+                columns["date_due"].append(r["due"])
+                columns["days_overdue"].append((self.date - r["due"]).days)
+                columns["currency_id"].append(r["currency_id"])
+                columns["amount_total"].append(r["amount_total"])
+                columns["amount_due"].append(r["amount_residual"])
+                columns["level_id"].append(r["level_id"])
+        self.env["account.dunning.communication"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO account_dunning_communication_line
+                       (communication_id, company_id, move_id, move_name, invoice_date, date_due,
+                        days_overdue, currency_id, amount_total, amount_due, level_id,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.communication_id, %(company_id)s, v.move_id, v.move_name,
+                       v.invoice_date, v.date_due, v.days_overdue, v.currency_id,
+                       v.amount_total, v.amount_due, v.level_id,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(communication_id)s::int[], %(move_id)s::int[],
+                              %(move_name)s::varchar[], %(invoice_date)s::date[],
+                              %(date_due)s::date[], %(days_overdue)s::int[],
+                              %(currency_id)s::int[], %(amount_total)s::numeric[],
+                              %(amount_due)s::numeric[], %(level_id)s::int[])
+                       AS v(communication_id, move_id, move_name, invoice_date, date_due,
+                            days_overdue, currency_id, amount_total, amount_due, level_id)
+                """,
+                company_id=self.company_id.id,
+                uid=self.env.uid,
+                **columns,
+            )
+        )
+        communications.invalidate_recordset(["line_ids"])
+        Communication = self.env["account.dunning.communication"]
+        for field in ("invoice_count", "amount_due", "amount_balance"):
+            self.env.add_to_compute(Communication._fields[field], communications)
+        communications.flush_recordset()
 
     def _get_recipients(self, partners):
         """{commercial partner id: invoicing contact with an email}, in one search."""
@@ -416,8 +446,8 @@ class AccountDunningRun(models.Model):
                 count,
             )
         )
-        sequence = sequence.with_context(ir_sequence_date=self.date)
-        return [sequence.get_next_char(number) for (number,) in numbers]
+        prefix, suffix = sequence.with_context(ir_sequence_date=self.date)._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in numbers]
 
     @api.model
     def _update_next_dates(self, company, move_ids=None):
