@@ -10,7 +10,7 @@ class ResPartner(models.Model):
     dunning_policy_id = fields.Many2one(
         "account.dunning.policy",
         company_dependent=True,
-        domain="[('company_id', '=', current_company_id)]",
+        domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Leave empty to use the company's default policy. Decided on the commercial "
         "entity: contacts follow their company.",
     )

@@ -1,0 +1,47 @@
+"""French first: every translatable term of the addon has its French translation."""
+
+from pathlib import Path
+
+import polib
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchTranslation(TransactionCase):
+    def test_fr_po_is_complete(self):
+        i18n = Path(get_module_path("account_dunning_fr")) / "i18n"
+        po = polib.pofile(str(i18n / "fr.po"))
+        translated = {entry.msgid for entry in po if entry.msgstr and not entry.fuzzy}
+        terms = {
+            source
+            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+                self.env.cr, modules=["account_dunning_fr"]
+            )
+            if module == "account_dunning_fr" and source
+        }
+        self.assertGreater(len(terms), 100)
+        missing = sorted(terms - translated)
+        self.assertFalse(
+            missing, f"{len(missing)} term(s) without French translation: {missing[:20]}"
+        )
+        pot = polib.pofile(str(i18n / "account_dunning_fr.pot"))
+        self.assertFalse(
+            sorted(terms - {entry.msgid for entry in pot})[:20],
+            "account_dunning_fr.pot is out of date: export it again",
+        )
+
+    def test_french_names_of_the_default_policy(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        company = self.env["res.company"].create({"name": "Société Test"})
+        policy = self.env["account.dunning.policy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
+        )
+        self.assertEqual(policy.with_context(lang="fr_FR").name, "Relance standard")
+        self.assertEqual(
+            policy._get_levels_in_order()[0].with_context(lang="fr_FR").name,
+            "Relance de courtoisie",
+        )
+        self.assertEqual(policy.with_context(lang="en_US").name, "Standard dunning")
