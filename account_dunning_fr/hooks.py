@@ -6,5 +6,6 @@ def post_init_hook(env):
     """Default policy for every existing company, and the next dunning date of open invoices."""
     companies = env["res.company"].search([])
     companies._dunning_create_default_policy()
+    companies._dunning_set_default_penalty_terms()
     for company in companies:
         env["account.dunning.run"]._update_next_dates(company)

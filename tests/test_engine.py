@@ -53,12 +53,16 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(inv.dunning_level_id, self.level_courtesy)
         self.assertEqual(inv.dunning_last_date, TODAY + D(2))
         self.assertEqual(comms.line_ids.days_overdue, -3)
+        self.assertTrue(comms.is_courtesy)
+        self.assertIn("will soon be due", comms.mail_message_id.body)
 
     def test_one_level_per_run_and_minimum_gap(self):
         inv = self._invoices([(self.customer, TODAY - D(40), 500.0)])
         # 40 days late: Call is reached, but the invoice climbs one level per run.
         comms = self._run(TODAY)
         self.assertEqual(comms.level_id, self.level_courtesy)
+        self.assertFalse(comms.is_courtesy, "already late: not worded as a courtesy reminder")
+        self.assertIn("remain unpaid", comms.mail_message_id.body)
         self.assertFalse(self._run(TODAY), "a second run the same day sends nothing")
         comms = self._run(TODAY + D(1))  # Reminder 1 has a 5-day gap
         self.assertFalse(comms)

@@ -4,11 +4,13 @@
 import logging
 from collections import defaultdict
 
+from lxml import html
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
+from odoo.tools import groupby as tools_groupby
 
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
@@ -97,6 +99,11 @@ class AccountDunningCommunication(models.Model):
     amount_due = fields.Monetary(
         compute="_compute_amounts", store=True, help="Sum of the reminded invoices' amounts due."
     )
+    is_courtesy = fields.Boolean(
+        compute="_compute_amounts",
+        store=True,
+        help="None of the invoices is due yet: a courtesy reminder, worded as such.",
+    )
     amount_credit = fields.Monetary(
         string="Unallocated Credits",
         readonly=True,
@@ -157,10 +164,13 @@ class AccountDunningCommunication(models.Model):
             elif not comm.state:
                 comm.state = "draft"
 
-    @api.depends("line_ids.amount_due", "amount_credit")
+    @api.depends("line_ids.amount_due", "line_ids.days_overdue", "amount_credit")
     def _compute_amounts(self):
         for comm in self:
             comm.invoice_count = len(comm.line_ids)
+            comm.is_courtesy = bool(comm.line_ids) and all(
+                line.days_overdue <= 0 for line in comm.line_ids
+            )
             comm.amount_due = sum(comm.line_ids.mapped("amount_due"))
             comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
 
@@ -296,6 +306,10 @@ class AccountDunningCommunication(models.Model):
             )
         return True
 
+    def action_create_penalty_invoice(self):
+        """Charge the interest and indemnities of the communication's invoices."""
+        return self.line_ids.move_id.action_dunning_create_penalty_invoice()
+
     def action_view_invoices(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account.action_move_out_invoice_type"
@@ -384,7 +398,7 @@ class AccountDunningCommunication(models.Model):
             if not template:
                 template = self.env.ref("account_dunning_fr.mail_template_dunning_reminder")
             subjects = template._render_field("subject", comms.ids, compute_lang=True)
-            bodies = template._render_field("body_html", comms.ids, compute_lang=True)
+            bodies = comms._render_email_bodies(template)
             for comm in comms:
                 try:
                     with self.env.cr.savepoint():
@@ -398,10 +412,36 @@ class AccountDunningCommunication(models.Model):
                             email_layout_xmlid="mail.mail_notification_light",
                         )
                         comm.mail_message_id = message
-                except Exception as error:
+                except Exception as error:  # shown on the communication, retryable
                     _logger.exception("Dunning email %s could not be queued", comm.name)
                     self.env.invalidate_all()
                     comm.write({"state": "failed", "failure_reason": str(error)})
+
+    def _render_email_bodies(self, template):
+        """{communication id: body} of ``template`` in each recipient's language.
+
+        Same rendering as the template's own (``_render_field("body_html")``), except that the
+        body is parsed and compiled once per language instead of once per communication."""
+        langs = template._render_lang(self.ids)
+        bodies = {}
+        for lang, comm_ids in tools_groupby(self.ids, key=langs.get):
+            tmpl = template.with_context(lang=lang) if lang else template
+            comms = self.browse(comm_ids).with_context(lang=lang) if lang else self.browse(comm_ids)
+            if len(comm_ids) < 3 or not tmpl.body_html:
+                bodies.update(
+                    tmpl._render_field("body_html", comm_ids, options={"post_process": True})
+                )
+                continue
+            element = html.fragment_fromstring(tmpl.body_html, create_parent="div")
+            values = tmpl._render_eval_context()
+            for comm in comms:
+                rendered = self.env["ir.qweb"]._render(element, dict(values, object=comm))
+                if rendered and rendered.startswith("<div>") and rendered.endswith("</div>"):
+                    rendered = rendered[5:-6]  # the wrapper added for parsing
+                bodies[comm.id] = tmpl._render_template_postprocess(
+                    self._name, {comm.id: rendered}
+                )[comm.id]
+        return bodies
 
     def _schedule_collector_activities(self):
         call = self.env.ref("mail.mail_activity_data_call")
@@ -475,9 +515,13 @@ class AccountDunningCommunication(models.Model):
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)
 
     def _log_evidence(self):
-        """Post one note per communication on the customer and on each invoice, in batch."""
+        """Post one note per communication on the customer and on each invoice, in batch.
+
+        Notes are internal (never emailed), so the sender, reply-to and record names that
+        mail.message would look up one message at a time are given here."""
         note = self.env.ref("mail.mt_note")
         author = self.env.user.partner_id
+        email_from = author.email_formatted or self.env.company.email_formatted or False
         channels = dict(self._fields["channel"]._description_selection(self.env))
         vals_list = []
         for comm in self:
@@ -487,7 +531,8 @@ class AccountDunningCommunication(models.Model):
                 comm.name,
                 escape(
                     self.env._(
-                        "Dunning %(level)s (%(channel)s) sent: %(count)s invoice(s), %(amount)s due.",
+                        "Dunning %(level)s (%(channel)s) sent: %(count)s invoice(s), "
+                        "%(amount)s due.",
                         level=comm.level_id.name,
                         channel=channels[comm.channel],
                         count=comm.invoice_count,
@@ -495,17 +540,20 @@ class AccountDunningCommunication(models.Model):
                     )
                 ),
             )
-            targets = [("res.partner", comm.partner_id.id)]
-            targets += [("account.move", move_id) for move_id in comm.line_ids.move_id.ids]
+            targets = [("res.partner", comm.partner_id.id, comm.partner_id.display_name)]
+            targets += [("account.move", line.move_id.id, line.move_name) for line in comm.line_ids]
             vals_list += [
                 {
                     "model": model,
                     "res_id": res_id,
+                    "record_name": record_name,
                     "body": body,
                     "message_type": "notification",
                     "subtype_id": note.id,
                     "author_id": author.id,
+                    "email_from": email_from,
+                    "reply_to": email_from,
                 }
-                for model, res_id in targets
+                for model, res_id, record_name in targets
             ]
         self.env["mail.message"].sudo().create(vals_list)

@@ -228,6 +228,7 @@ class AccountDunningRun(models.Model):
                        AND m.invoice_date_due IS NOT NULL
                        AND m.dunning_disputed IS NOT TRUE
                        AND p.dunning_excluded IS NOT TRUE
+                       AND p.dunning_insolvency_state IS NULL
                        AND NOT EXISTS (
                            SELECT 1
                              FROM account_dunning_communication_line cl
@@ -406,7 +407,7 @@ class AccountDunningRun(models.Model):
         )
         communications.invalidate_recordset(["line_ids"])
         Communication = self.env["account.dunning.communication"]
-        for field in ("invoice_count", "amount_due", "amount_balance"):
+        for field in ("invoice_count", "is_courtesy", "amount_due", "amount_balance"):
             self.env.add_to_compute(Communication._fields[field], communications)
         communications.flush_recordset()
 
@@ -453,7 +454,9 @@ class AccountDunningRun(models.Model):
     def _update_next_dates(self, company, move_ids=None):
         """Store on each open invoice of ``company`` the earliest date of its next level."""
         self.env["account.move"].flush_model()
-        self.env["res.partner"].flush_model(["dunning_policy_id", "dunning_excluded"])
+        self.env["res.partner"].flush_model(
+            ["dunning_policy_id", "dunning_excluded", "dunning_insolvency_state"]
+        )
         self.env["account.dunning.level"].flush_model()
         where_ids = SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
         self.env.execute_query(
@@ -467,7 +470,8 @@ class AccountDunningRun(models.Model):
                            (m.state = 'posted' AND m.payment_state IN %(open_states)s
                             AND m.invoice_date_due IS NOT NULL
                             AND m.dunning_disputed IS NOT TRUE
-                            AND p.dunning_excluded IS NOT TRUE) AS is_open
+                            AND p.dunning_excluded IS NOT TRUE
+                            AND p.dunning_insolvency_state IS NULL) AS is_open
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.commercial_partner_id
                       LEFT JOIN lvl last ON last.id = m.dunning_level_id

@@ -1,10 +1,21 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
-from odoo import api, fields, models
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
+
+from .account_payment_term import legal_cap_date
+from .late_interest import interest_segments
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+# Limitation periods in years: C. com. L110-4 (commercial debts), C. conso. L218-2 (consumers)
+LIMITATION_YEARS = {"b2b": 5, "b2c": 2}
 
 
 class AccountMove(models.Model):
@@ -59,6 +70,58 @@ class AccountMove(models.Model):
         groups="account_dunning_fr.group_dunning_user",
     )
 
+    # French late-payment penalties (as of today; _dunning_get_penalties() takes any date)
+    dunning_interest_amount = fields.Monetary(
+        string="Late Interest",
+        compute="_compute_dunning_penalties",
+        help="Late-payment interest accrued and not charged yet, as of today.",
+    )
+    dunning_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        compute="_compute_dunning_penalties",
+        help="Fixed recovery indemnity owed and not charged yet (professionals only).",
+    )
+    dunning_claim_total = fields.Monetary(
+        string="Total Claim",
+        compute="_compute_dunning_penalties",
+        help="Amount due plus the interest and indemnity not charged yet.",
+    )
+    dunning_penalty_error = fields.Char(compute="_compute_dunning_penalties")
+    dunning_is_penalty_invoice = fields.Boolean(
+        string="Penalty Invoice", readonly=True, copy=False, index="btree_not_null"
+    )
+    dunning_penalty_charge_ids = fields.One2many(
+        "account.dunning.penalty.charge", "move_id", string="Charged Penalties", readonly=True
+    )
+    dunning_legal_mention = fields.Text(
+        compute="_compute_dunning_legal_mention",
+        help="Late-payment wording printed on the invoice (L441-9 of the Code de commerce).",
+    )
+
+    # Limitation periods (prescription) and payment-term caps (C. com. L441-10)
+    dunning_limitation_date = fields.Date(
+        string="Limitation Date",
+        compute="_compute_dunning_limitation_date",
+        store=True,
+        copy=False,
+        index="btree_not_null",
+        help="Date on which the debt becomes time-barred: 5 years (C. com. L110-4), or 2 years "
+        "for consumers (C. conso. L218-2), from the due date or from the latest partial payment "
+        "when later. A formal notice does not interrupt it.",
+    )
+    dunning_limitation_warning = fields.Boolean(
+        string="Near Limitation",
+        compute="_compute_dunning_limitation_warning",
+        search="_search_dunning_limitation_warning",
+        help="Open invoice time-barred within 6 months, or already time-barred.",
+    )
+    dunning_terms_exceed_cap = fields.Boolean(
+        string="Terms Exceed Legal Cap",
+        compute="_compute_dunning_terms_exceed_cap",
+        help="The due date is later than article L441-10 of the Code de commerce allows (60 "
+        "days from the invoice date, or 45 days end of month).",
+    )
+
     @api.depends_context("dunning_date")
     @api.depends("invoice_date_due", "payment_state", "state")
     def _compute_dunning_days_overdue(self):
@@ -93,6 +156,478 @@ class AccountMove(models.Model):
         if vals.get("dunning_disputed") and "dunning_dispute_date" not in vals:
             vals = dict(vals, dunning_dispute_date=fields.Date.context_today(self))
         return super().write(vals)
+
+    @api.depends_context("dunning_date")
+    @api.depends("amount_residual", "payment_state", "invoice_date_due", "dunning_disputed")
+    def _compute_dunning_penalties(self):
+        today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.id)
+        try:
+            penalties = invoices._dunning_get_penalties(today)
+            error = False
+        except UserError as exc:  # a missing reference rate: say it, do not break the form
+            penalties, error = {}, exc.args[0]
+        for move in self:
+            penalty = penalties.get(move.id, {})
+            move.dunning_interest_amount = penalty.get("interest", 0.0)
+            move.dunning_indemnity_amount = penalty.get("indemnity", 0.0)
+            move.dunning_claim_total = (
+                move.amount_residual + move.dunning_interest_amount + move.dunning_indemnity_amount
+            )
+            move.dunning_penalty_error = error if move in invoices else False
+
+    @api.depends("partner_id", "company_id", "move_type")
+    @api.depends_context("lang")
+    def _compute_dunning_legal_mention(self):
+        clauses = self._dunning_get_clauses()
+        for move in self:
+            clause = clauses.get(move.id)
+            move.dunning_legal_mention = (
+                move._dunning_format_legal_mention(clause)
+                if clause and move.move_type == "out_invoice"
+                else False
+            )
+
+    @api.depends(
+        "move_type",
+        "state",
+        "invoice_date_due",
+        "amount_residual",
+        "payment_state",
+        "commercial_partner_id.dunning_customer_kind",
+    )
+    def _compute_dunning_limitation_date(self):
+        invoices = self.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "posted"
+            and move.invoice_date_due
+        )
+        latest_payments = invoices._dunning_get_latest_payment_dates()
+        invoice_ids = set(invoices._ids)
+        for move in self:
+            if move.id not in invoice_ids:
+                move.dunning_limitation_date = False
+                continue
+            # A partial payment acknowledges the debt and restarts the period (C. civ. 2240).
+            due = move.invoice_date_due
+            start = max(due, latest_payments.get(move._origin.id, due))
+            years = LIMITATION_YEARS[move.commercial_partner_id.dunning_customer_kind or "b2b"]
+            move.dunning_limitation_date = start + relativedelta(years=years)
+
+    @api.depends_context("dunning_date")
+    @api.depends("dunning_limitation_date", "state", "payment_state")
+    def _compute_dunning_limitation_warning(self):
+        threshold = self._dunning_limitation_threshold()
+        for move in self:
+            move.dunning_limitation_warning = bool(
+                move.state == "posted"
+                and move.payment_state in OPEN_PAYMENT_STATES
+                and move.dunning_limitation_date
+                and move.dunning_limitation_date <= threshold
+            )
+
+    def _search_dunning_limitation_warning(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._("Unsupported search on %(field)s.", field="dunning_limitation_warning")
+            )
+        domain = [
+            ("state", "=", "posted"),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            ("dunning_limitation_date", "<=", self._dunning_limitation_threshold()),
+        ]
+        return domain if (operator == "=") == bool(value) else ["!", "&", "&", *domain]
+
+    @api.depends("move_type", "state", "invoice_date", "date", "invoice_date_due")
+    def _compute_dunning_terms_exceed_cap(self):
+        for move in self:
+            invoice_date = move.invoice_date or move.date
+            move.dunning_terms_exceed_cap = bool(
+                move.move_type == "out_invoice"
+                and move.state in ("draft", "posted")
+                and invoice_date
+                and move.invoice_date_due
+                and move.invoice_date_due > legal_cap_date(invoice_date)
+            )
+
+    def _dunning_limitation_threshold(self):
+        """Debts time-barred up to this date are near their limitation: within 6 months."""
+        today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
+        return today + relativedelta(months=6)
+
+    def _dunning_get_latest_payment_dates(self):
+        """{move id: date of the latest payment or credit note matched with the invoice}, in one
+        query."""
+        move_ids = [move_id for move_id in self._origin.ids if move_id]
+        if not move_ids:
+            return {}
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "max_date"]
+        )
+        self.flush_model(["move_type", "origin_payment_id", "statement_line_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, MAX(apr.max_date)
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line line ON line.id = apr.debit_move_id
+                  JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
+                  JOIN account_move counterpart_move ON counterpart_move.id = counterpart.move_id
+                 WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
+                   AND (counterpart_move.move_type = 'out_refund'
+                        OR counterpart_move.origin_payment_id IS NOT NULL
+                        OR counterpart_move.statement_line_id IS NOT NULL)
+                 GROUP BY line.move_id
+                """,
+                move_ids,
+            )
+        )
+        return dict(rows)
+
+    def _dunning_format_legal_mention(self, clause):
+        self.ensure_one()
+        if clause.consumer:
+            return self.env._(
+                "In case of late payment, the sums due bear interest at the legal rate from "
+                "the formal notice to pay (article 1344-1 of the Code civil)."
+            )
+        mention = self.env._(
+            "In case of late payment, late-payment penalties are due from the day after the due "
+            "date, without any reminder being necessary, at %(rate)s (article L441-10 of the "
+            "Code de commerce).",
+            rate=clause._get_rate_description(),
+        )
+        if clause.indemnity and self.commercial_partner_id.dunning_customer_kind != "b2c":
+            amount = f"{clause.indemnity_amount:g} {clause.currency_id.symbol}"
+            mention += " " + self.env._(
+                "A fixed indemnity of %(amount)s for recovery costs is also due (article D441-5 "
+                "of the Code de commerce).",
+                amount=amount,
+            )
+        return mention
+
+    def _dunning_get_clauses(self):
+        """{move id: penalty clause} for customer invoices: the customer's clause in the
+        invoice's company, else the company's default clause (its consumer clause for
+        consumers). Prefetched per company."""
+        result = {}
+        for company, moves in self.grouped("company_id").items():
+            partners = moves.commercial_partner_id.with_company(company)
+            for move in moves:
+                partner = partners.browse(move.commercial_partner_id.id)
+                clause = partner.dunning_penalty_clause_id
+                if not clause:
+                    clause = (
+                        company.dunning_consumer_clause_id
+                        if partner.dunning_customer_kind == "b2c"
+                        else company.dunning_penalty_clause_id
+                    )
+                if clause:
+                    result[move.id] = clause
+        return result
+
+    def _dunning_get_payments(self):
+        """{move id: [(date, amount in the invoice's currency), ...]}: payments and credit notes
+        matched with the invoices, in one query."""
+        if not self:
+            return {}
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, apr.max_date, SUM(apr.debit_amount_currency)
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line line ON line.id = apr.debit_move_id
+                 WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
+                 GROUP BY 1, 2
+                 ORDER BY 1, 2
+                """,
+                self.ids,
+            )
+        )
+        payments = defaultdict(list)
+        for move_id, day, amount in rows:
+            payments[move_id].append((day, amount))
+        return payments
+
+    def _dunning_get_formal_notice_dates(self):
+        """{move id: date}: from when consumers owe interest: the proof of receipt, else the
+        sending date, of the first formal notice sent about the invoice."""
+        if not self:
+            return {}
+        self.env["account.dunning.communication"].flush_model()
+        self.env["account.dunning.communication.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, MIN(COALESCE(comm.receipt_date, comm.sent_date))
+                  FROM account_dunning_communication_line line
+                  JOIN account_dunning_communication comm ON comm.id = line.communication_id
+                 WHERE line.move_id = ANY(%s) AND comm.channel = 'formal_notice'
+                   AND comm.state = 'sent'
+                 GROUP BY 1
+                """,
+                self.ids,
+            )
+        )
+        return dict(rows)
+
+    def _dunning_get_charged(self):
+        """{move id: (interest charged until, indemnity charged)} by posted penalty invoices."""
+        groups = self.env["account.dunning.penalty.charge"]._read_group(
+            [("move_id", "in", self.ids), ("penalty_move_id.payment_state", "!=", "reversed")],
+            ["move_id"],
+            ["date_to:max", "indemnity_amount:sum"],
+        )
+        return {move.id: (date_to, bool(indemnity)) for move, date_to, indemnity in groups}
+
+    def _dunning_get_penalties(self, as_of):
+        """Late-payment interest and recovery indemnity of customer invoices as of ``as_of``,
+        not charged yet, under the project's convention (README, "Late-payment interest").
+
+        :return: {move id: {"interest", "indemnity", "interest_from", "date_to",
+                 "segments"}}; amounts in the invoice's currency, interest rounded half-up.
+        :raise UserError: when a needed reference rate is missing (naming it).
+        """
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice"
+            and m.state == "posted"
+            and m.invoice_date_due
+            and m.invoice_date_due < as_of
+        )
+        if not invoices:
+            return {}
+        clauses = invoices._dunning_get_clauses()
+        payments = invoices._dunning_get_payments()
+        charged = invoices._dunning_get_charged()
+        notices = invoices._dunning_get_formal_notice_dates()
+        rate_table = self.env["account.dunning.penalty.clause"]._get_rate_table()
+        result = {}
+        for move in invoices:
+            clause = clauses.get(move.id)
+            partner = move.commercial_partner_id
+            if not clause or move.dunning_disputed or partner.dunning_insolvency_state:
+                continue  # disputed or in insolvency proceedings: nothing claimable accrues
+            move_payments = payments.get(move.id, [])
+            end = as_of
+            if move.payment_state in ("paid", "in_payment", "reversed") and move_payments:
+                end = min(as_of, move_payments[-1][0])  # paid late: figures final at payment
+            if end <= move.invoice_date_due:
+                continue  # paid on time
+            start = move.invoice_date_due + timedelta(days=1)
+            if clause.consumer:
+                notice = notices.get(move.id)
+                start = max(start, notice + timedelta(days=1)) if notice else None
+            charged_until, indemnity_charged = charged.get(move.id, (None, False))
+
+            def rate_of(semester, clause=clause):
+                return clause._rate_for_semester(rate_table, semester)
+
+            segments, interest = [], 0.0
+            if start and start <= end:
+                segments = interest_segments(start, end, move.amount_total, move_payments, rate_of)
+                interest = move.currency_id.round(sum(seg["interest"] for seg in segments))
+                if charged_until and charged_until >= start:
+                    already = interest_segments(
+                        start, min(charged_until, end), move.amount_total, move_payments, rate_of
+                    )
+                    interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
+            late = end > move.invoice_date_due
+            indemnity = 0.0
+            if (
+                late
+                and clause.indemnity
+                and not clause.consumer
+                and partner.dunning_customer_kind != "b2c"
+                and not indemnity_charged
+            ):
+                indemnity = clause.currency_id._convert(
+                    clause.indemnity_amount, move.currency_id, move.company_id, as_of
+                )
+            result[move.id] = {
+                "interest": max(interest, 0.0),
+                "indemnity": indemnity,
+                "interest_from": max(start, charged_until + timedelta(days=1))
+                if start and charged_until
+                else start,
+                "date_to": end,
+                "segments": segments,
+            }
+        return result
+
+    @api.model
+    def _dunning_create_penalty_invoices(self, late_moves, as_of):
+        """Draft penalty invoices (one per customer, company and currency) charging the interest
+        and indemnities of ``late_moves`` not charged yet. No VAT: penalties are outside its
+        scope. Posting them records what was charged."""
+        penalties = late_moves._dunning_get_penalties(as_of)
+        groups = defaultdict(list)
+        for move in late_moves:
+            penalty = penalties.get(move.id)
+            if penalty and (penalty["interest"] > 0 or penalty["indemnity"] > 0):
+                groups[move.company_id, move.commercial_partner_id, move.currency_id].append(move)
+        if not groups:
+            raise UserError(self.env._("There is no late-payment interest or indemnity to charge."))
+        vals_list = []
+        for (company, partner, currency), moves in groups.items():
+            interest_product = company.dunning_interest_product_id
+            indemnity_product = company.dunning_indemnity_product_id
+            if not interest_product or not indemnity_product:
+                raise UserError(
+                    self.env._(
+                        "Set the products of late-payment interest and recovery indemnity of "
+                        "%(company)s in Accounting > Configuration > Settings.",
+                        company=company.name,
+                    )
+                )
+            lines = []
+            lang = partner.lang or self.env.lang
+            for move in moves:
+                penalty = penalties[move.id]
+                due, date_from, date_to = (
+                    format_date(self.env, day, lang_code=lang)
+                    for day in (move.invoice_date_due, penalty["interest_from"], penalty["date_to"])
+                )
+                common = {
+                    "quantity": 1,
+                    "tax_ids": [Command.clear()],
+                    "dunning_penalty_source_id": move.id,
+                }
+                if penalty["interest"] > 0:
+                    lines.append(
+                        Command.create(
+                            {
+                                **common,
+                                "product_id": interest_product.id,
+                                "name": self.env._(
+                                    "Late-payment interest on %(invoice)s (due %(due)s), from "
+                                    "%(date_from)s to %(date_to)s",
+                                    invoice=move.name,
+                                    due=due,
+                                    date_from=date_from,
+                                    date_to=date_to,
+                                ),
+                                "price_unit": penalty["interest"],
+                                "dunning_penalty_kind": "interest",
+                                "dunning_penalty_date_from": penalty["interest_from"],
+                                "dunning_penalty_date_to": penalty["date_to"],
+                            }
+                        )
+                    )
+                if penalty["indemnity"] > 0:
+                    lines.append(
+                        Command.create(
+                            {
+                                **common,
+                                "product_id": indemnity_product.id,
+                                "name": self.env._(
+                                    "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
+                                    invoice=move.name,
+                                ),
+                                "price_unit": penalty["indemnity"],
+                                "dunning_penalty_kind": "indemnity",
+                                "dunning_penalty_date_to": penalty["date_to"],
+                            }
+                        )
+                    )
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "currency_id": currency.id,
+                    "invoice_date": as_of,
+                    "invoice_origin": ", ".join(move.name for move in moves),
+                    "dunning_is_penalty_invoice": True,
+                    "invoice_line_ids": lines,
+                }
+            )
+        return self.with_context(default_move_type="out_invoice").create(vals_list)
+
+    def _post(self, soft=True):
+        penalty_moves = self.filtered("dunning_is_penalty_invoice")
+        penalty_moves._dunning_check_not_charged_twice()
+        posted = super()._post(soft=soft)
+        posted.filtered("dunning_is_penalty_invoice")._dunning_record_charges()
+        return posted
+
+    def _dunning_penalty_lines(self):
+        return self.invoice_line_ids.filtered("dunning_penalty_source_id")
+
+    def _dunning_check_not_charged_twice(self):
+        lines = self._dunning_penalty_lines()
+        if not lines:
+            return
+        charged = lines.dunning_penalty_source_id._dunning_get_charged()
+        seen = set()
+        for line in lines:
+            source = line.dunning_penalty_source_id
+            until, indemnity_charged = charged.get(source.id, (None, False))
+            key = (source.id, line.dunning_penalty_kind)
+            twice = key in seen or (
+                line.dunning_penalty_kind == "indemnity"
+                and indemnity_charged
+                or line.dunning_penalty_kind == "interest"
+                and until
+                and line.dunning_penalty_date_from
+                and line.dunning_penalty_date_from <= until
+            )
+            if twice:
+                kinds = dict(line._fields["dunning_penalty_kind"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "%(penalty)s: the %(kind)s of invoice %(invoice)s has already been "
+                        "charged by another posted penalty invoice. Create a new penalty "
+                        "invoice instead.",
+                        penalty=line.move_id.name or line.move_id.display_name,
+                        kind=kinds[line.dunning_penalty_kind].lower(),
+                        invoice=source.name,
+                    )
+                )
+            seen.add(key)
+
+    def _dunning_record_charges(self):
+        vals = defaultdict(lambda: {"interest_amount": 0.0, "indemnity_amount": 0.0})
+        for line in self._dunning_penalty_lines():
+            key = (line.move_id.id, line.dunning_penalty_source_id.id)
+            entry = vals[key]
+            entry["date_to"] = line.dunning_penalty_date_to
+            if line.dunning_penalty_kind == "interest":
+                entry["interest_amount"] += line.price_subtotal
+                entry["date_from"] = line.dunning_penalty_date_from
+            else:
+                entry["indemnity_amount"] += line.price_subtotal
+        # Written by posting only: users cannot edit what was charged.
+        self.env["account.dunning.penalty.charge"].sudo().create(
+            [
+                {"penalty_move_id": penalty_id, "move_id": source_id, **entry}
+                for (penalty_id, source_id), entry in vals.items()
+            ]
+        )
+
+    def button_draft(self):
+        res = super().button_draft()
+        self.env["account.dunning.penalty.charge"].sudo().search(
+            [("penalty_move_id", "in", self.ids)]
+        ).unlink()
+        return res
+
+    def action_dunning_create_penalty_invoice(self):
+        """Charge the interest and indemnities of these late invoices on draft invoices."""
+        penalty_moves = self._dunning_create_penalty_invoices(self, fields.Date.context_today(self))
+        return penalty_moves._dunning_action_open()
+
+    def _dunning_action_open(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(self) == 1:
+            action.update({"views": [(False, "form")], "res_id": self.id})
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
 
     def action_dunning_set_dispute(self):
         """Flag the invoices as disputed: they leave the dunning process."""

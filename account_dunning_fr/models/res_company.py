@@ -1,7 +1,7 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -23,11 +23,80 @@ DEFAULT_LEVELS = [
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    dunning_penalty_clause_id = fields.Many2one(
+        "account.dunning.penalty.clause",
+        string="Default Penalty Clause",
+        domain="[('company_id', '=', id), ('consumer', '=', False)]",
+        help="Late-payment terms of professional customers without a clause of their own.",
+    )
+    dunning_consumer_clause_id = fields.Many2one(
+        "account.dunning.penalty.clause",
+        string="Consumer Penalty Clause",
+        domain="[('company_id', '=', id), ('consumer', '=', True)]",
+        help="Late-payment terms of consumers without a clause of their own.",
+    )
+    dunning_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Late-Payment Interest Product",
+        help="Product of the interest lines of penalty invoices (no VAT).",
+    )
+    dunning_indemnity_product_id = fields.Many2one(
+        "product.product",
+        string="Recovery Indemnity Product",
+        help="Product of the recovery indemnity lines of penalty invoices (no VAT).",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._dunning_create_default_policy()
+        companies._dunning_set_default_penalty_terms()
         return companies
+
+    def _dunning_set_default_penalty_terms(self):
+        """Statutory clauses (ECB + 10 points and 40 EUR; consumer: legal rate from the formal
+        notice) and the penalty products, for companies that have none."""
+        Clause = self.env["account.dunning.penalty.clause"].sudo().with_context(lang="en_US")
+        interest = self.env.ref(
+            "account_dunning_fr.product_late_interest", raise_if_not_found=False
+        )
+        indemnity = self.env.ref(
+            "account_dunning_fr.product_recovery_indemnity", raise_if_not_found=False
+        )
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        for company in self.sudo():
+            vals = {}
+            if not company.dunning_penalty_clause_id:
+                clause = Clause.create(
+                    {"name": "Statutory terms (L441-10)", "company_id": company.id}
+                )
+                vals["dunning_penalty_clause_id"] = clause.id
+            if not company.dunning_consumer_clause_id:
+                clause = Clause.create(
+                    {
+                        "name": "Consumers (legal rate after formal notice)",
+                        "company_id": company.id,
+                        "consumer": True,
+                        "indemnity": False,
+                    }
+                )
+                vals["dunning_consumer_clause_id"] = clause.id
+            if not company.dunning_interest_product_id and interest:
+                vals["dunning_interest_product_id"] = interest.id
+            if not company.dunning_indemnity_product_id and indemnity:
+                vals["dunning_indemnity_product_id"] = indemnity.id
+            company.write(vals)
+            for lang in langs:
+                env = self.with_context(lang=lang).env
+                for field, label in (
+                    ("dunning_penalty_clause_id", env._("Statutory terms (L441-10)")),
+                    (
+                        "dunning_consumer_clause_id",
+                        env._("Consumers (legal rate after formal notice)"),
+                    ),
+                ):
+                    if field in vals:
+                        company[field].with_context(lang=lang).name = label
 
     def _dunning_create_default_policy(self):
         """Give each company without one a default B2B policy, named in every active language."""

@@ -1,0 +1,224 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+RATE_KINDS = [
+    ("ecb", "ECB main refinancing rate"),
+    ("legal_individual", "Legal interest rate — creditor is a private individual"),
+    ("legal_other", "Legal interest rate — other cases"),
+]
+
+
+def _semester_start(day):
+    """1 January or 1 July of ``day``'s semester."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def _next_semester_start(day):
+    """First day of the semester after ``day``'s."""
+    start = _semester_start(day)
+    return date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
+
+
+def _semester_label(day):
+    """``day``'s semester as "2026 H1" / "2026 H2"."""
+    return f"{day.year} H{1 if day.month <= 6 else 2}"
+
+
+def _format_rate(value):
+    """A percentage with two to four decimals: 2.15, 0.00, 3.1250 -> 3.125."""
+    text = f"{value:.4f}".rstrip("0")
+    whole, _dot, decimals = text.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}"
+
+
+class AccountDunningRate(models.Model):
+    """Reference rates of French late-payment interest, per semester: the ECB main refinancing
+    rate in force on 1 January / 1 July, and the legal interest rates ("particuliers" and
+    "autres cas") published for each semester. National figures: not company-bound."""
+
+    _name = "account.dunning.rate"
+    _description = "Reference Interest Rate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, kind"
+
+    kind = fields.Selection(RATE_KINDS, required=True, tracking=True)
+    date_start = fields.Date(
+        string="Semester Start",
+        required=True,
+        tracking=True,
+        help="First day of the semester: 1 January or 1 July.",
+    )
+    rate = fields.Float(string="Rate (%)", required=True, digits=(16, 4), tracking=True)
+    semester = fields.Char(compute="_compute_semester", store=True)
+    note = fields.Char(help="Source of the figure (e.g. the decree publishing it).")
+
+    _sql_constraints = [
+        (
+            "kind_semester_unique",
+            "UNIQUE(kind, date_start)",
+            "There is already a rate of this kind for this semester.",
+        ),
+    ]
+
+    @api.depends("date_start")
+    def _compute_semester(self):
+        for rate in self:
+            rate.semester = _semester_label(rate.date_start) if rate.date_start else False
+
+    @api.depends("kind", "date_start", "rate")
+    def _compute_display_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for rate in self:
+            rate.display_name = "{} {}: {} %".format(
+                labels.get(rate.kind, ""),
+                _semester_label(rate.date_start) if rate.date_start else "",
+                _format_rate(rate.rate),
+            )
+
+    @api.constrains("date_start")
+    def _check_date_start(self):
+        for rate in self:
+            if rate.date_start != _semester_start(rate.date_start):
+                raise ValidationError(
+                    self.env._(
+                        "A reference rate starts on 1 January or 1 July, not on %(date)s.",
+                        date=format_date(self.env, rate.date_start),
+                    )
+                )
+
+    @api.model
+    def _get_semester_start(self, day):
+        """First day (1 January or 1 July) of the semester containing ``day``.
+
+        :param date day: any day
+        :rtype: date
+        """
+        return _semester_start(day)
+
+    @api.model
+    def _get_rates(self, kind, date_from, date_to):
+        """The rates of every semester intersecting [date_from, date_to] (both included).
+
+        All the semesters are fetched in one search. A semester without a rate raises a
+        ``UserError`` naming the rate and the semester: the computation never guesses, nor
+        reuses another semester's rate.
+
+        :param str kind: ``ecb``, ``legal_individual`` or ``legal_other``
+        :param date date_from: first day of the period
+        :param date date_to: last day of the period
+        :return: ``[(semester_start, semester_end, rate_percent), ...]`` in date order, empty
+            when ``date_to`` is before ``date_from``
+        :raise UserError: when a semester's rate is missing
+        """
+        starts = []
+        start = _semester_start(date_from)
+        while start <= date_to:
+            starts.append(start)
+            start = _next_semester_start(start)
+        if not starts:
+            return []
+        found = {
+            rate.date_start: rate.rate
+            for rate in self.search_fetch(
+                [("kind", "=", kind), ("date_start", "in", starts)], ["date_start", "rate"]
+            )
+        }
+        result = []
+        for start in starts:
+            if start not in found:
+                raise UserError(self._get_missing_rate_message(kind, start))
+            result.append((start, _next_semester_start(start) - timedelta(days=1), found[start]))
+        return result
+
+    @api.model
+    def _get_rate(self, kind, day):
+        """The rate (percent per year) of ``kind`` for ``day``'s semester.
+
+        :raise UserError: naming the rate and the semester when it is missing
+        """
+        return self._get_rates(kind, day, day)[0][2]
+
+    @api.model
+    def _get_missing_rate_message(self, kind, start):
+        """Says that ``kind``'s rate of the semester starting on ``start`` is missing, and where
+        a manager enters it (in the language of the context)."""
+        label = dict(self._fields["kind"]._description_selection(self.env))[kind]
+        return self.env._(
+            "The %(rate)s for the semester starting on %(date)s is missing. A manager can "
+            "enter it in Accounting > Configuration > Dunning > Reference Rates.",
+            rate=label,
+            date=format_date(self.env, start),
+        )
+
+    @api.model
+    def _cron_check_missing_rates(self):
+        """Monthly: when a rate of the current semester is missing, schedule a to-do for every
+        dunning manager, per missing kind, on the latest rate of that kind (in the manager's
+        language). An open to-do with the same summary is not scheduled again.
+
+        One search for the rates, one for the open activities, one batched create."""
+        today = fields.Date.context_today(self)
+        start = _semester_start(today)
+        kinds = [kind for kind, _label in RATE_KINDS]
+        rates = self.search_fetch(
+            [("kind", "in", kinds)], ["kind", "date_start"], order="date_start desc, id desc"
+        )
+        present = {rate.kind for rate in rates if rate.date_start == start}
+        missing = [kind for kind in kinds if kind not in present]
+        managers = self.env.ref("account_dunning_fr.group_dunning_manager").users.filtered(
+            lambda user: user.active and not user.share
+        )
+        if not missing or not managers or not rates:
+            return
+        latest = {}
+        for rate in rates:
+            latest.setdefault(rate.kind, rate)
+        texts = {}  # (kind, lang) -> (summary, note)
+        for lang in set(managers.mapped("lang")):
+            env = self.with_context(lang=lang).env
+            labels = dict(self._fields["kind"]._description_selection(env))
+            for kind in missing:
+                texts[kind, lang] = (
+                    env._(
+                        "Enter the %(rate)s of %(semester)s",
+                        rate=labels[kind],
+                        semester=_semester_label(start),
+                    ),
+                    self.with_env(env)._get_missing_rate_message(kind, start),
+                )
+        open_activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("user_id", "in", managers.ids),
+                ("summary", "in", list({summary for summary, _note in texts.values()})),
+            ]
+        )
+        already = {(activity.summary, activity.user_id.id) for activity in open_activities}
+        model_id = self.env["ir.model"]._get_id(self._name)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        vals_list = []
+        for kind in missing:
+            # A kind without any rate at all: the reminder goes on the latest rate of any kind.
+            record = latest.get(kind, rates[0])
+            for user in managers:
+                summary, note = texts[kind, user.lang]
+                if (summary, user.id) in already:
+                    continue
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": record.id,
+                        "activity_type_id": todo.id,
+                        "summary": summary,
+                        "note": note,
+                        "user_id": user.id,
+                        "date_deadline": today,
+                    }
+                )
+        self.env["mail.activity"].create(vals_list)

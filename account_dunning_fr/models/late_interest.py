@@ -1,0 +1,66 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+"""Late-payment interest under the project's convention (README, "Late-payment interest").
+
+Simple interest: amount x annual rate x days / 365. The late period runs from the day after the
+due date through the payment date (or the computation date while unpaid); it is split at
+semester boundaries (1 January, 1 July), each part at its own semester's rate, and at the day
+after each partial payment, which reduces the base from then on. The total is rounded half-up
+to the cent by the caller (the rounding of the currency).
+"""
+
+from datetime import date, timedelta
+
+
+def semester_start(day):
+    """First day of ``day``'s semester."""
+    return date(day.year, 1 if day.month <= 6 else 7, 1)
+
+
+def next_semester_start(day):
+    start = semester_start(day)
+    return date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
+
+
+def interest_segments(start, end, amount, payments, rate_of_semester):
+    """Split the late period [start, end] (both included) and compute each part.
+
+    :param date start: first late day (usually the day after the due date)
+    :param date end: last day counted (payment date, or computation date)
+    :param float amount: amount due at ``start`` (tax included)
+    :param payments: iterable of ``(date, amount)``: each reduces the base from the day after
+    :param rate_of_semester: function(semester start) -> annual rate in percent
+    :return: list of dicts (date_from, date_to, days, base, rate, interest), interest unrounded
+    """
+    if end < start:
+        return []
+    payments = sorted(payments)
+    # Base at ``start``: payments made before the first late day already reduced it.
+    base = amount - sum(paid for day, paid in payments if day < start)
+    changes = {day + timedelta(days=1): paid for day, paid in payments if start <= day < end}
+    cuts = set(changes)
+    cursor = next_semester_start(start)
+    while cursor <= end:
+        cuts.add(cursor)
+        cursor = next_semester_start(cursor)
+    bounds = sorted(cut for cut in cuts if start < cut <= end)
+    segments = []
+    seg_start = start
+    for cut in [*bounds, end + timedelta(days=1)]:
+        seg_end = cut - timedelta(days=1)
+        days = (seg_end - seg_start).days + 1
+        rate = rate_of_semester(semester_start(seg_start))
+        if base > 0 and days > 0:
+            segments.append(
+                {
+                    "date_from": seg_start,
+                    "date_to": seg_end,
+                    "days": days,
+                    "base": base,
+                    "rate": rate,
+                    "interest": base * rate / 100.0 * days / 365.0,
+                }
+            )
+        base -= changes.get(cut, 0.0)
+        seg_start = cut
+    return segments
