@@ -67,6 +67,18 @@ class TestLimitation(DunningCase):
         draft.action_post()
         self.assertEqual(draft.dunning_limitation_date, date(2030, 6, 30))
 
+    def test_credit_note_does_not_restart_the_period(self):
+        inv = self._invoices([(self.customer, date(2025, 6, 30), 1000.0)])
+        with freeze_time("2025-09-15"):
+            refund = self._invoices(
+                [(self.customer, date(2025, 9, 15), 100.0)], move_type="out_refund"
+            )
+            (inv | refund).line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            ).reconcile()
+        self.assertEqual(inv.payment_state, "partial")
+        self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30), "the creditor's own act")
+
     def test_partial_payment_restarts_the_period(self):
         inv_early, inv_late = self._invoices(
             [(self.customer, date(2025, 6, 30), 1000.0), (self.customer, date(2025, 6, 30), 1000.0)]

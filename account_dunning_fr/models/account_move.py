@@ -256,8 +256,10 @@ class AccountMove(models.Model):
         return today + relativedelta(months=6)
 
     def _dunning_get_latest_payment_dates(self):
-        """{move id: date of the latest payment or credit note matched with the invoice}, in one
-        query."""
+        """{move id: date of the latest payment matched with the invoice}, in one query.
+
+        Only the debtor's payments count: a partial payment acknowledges the debt (C. civ.
+        2240); a credit note is the creditor's own act and does not interrupt the period."""
         move_ids = [move_id for move_id in self._origin.ids if move_id]
         if not move_ids:
             return {}
@@ -275,8 +277,7 @@ class AccountMove(models.Model):
                   JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
                   JOIN account_move counterpart_move ON counterpart_move.id = counterpart.move_id
                  WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
-                   AND (counterpart_move.move_type = 'out_refund'
-                        OR counterpart_move.origin_payment_id IS NOT NULL
+                   AND (counterpart_move.origin_payment_id IS NOT NULL
                         OR counterpart_move.statement_line_id IS NOT NULL)
                  GROUP BY line.move_id
                 """,
