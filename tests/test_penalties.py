@@ -250,3 +250,37 @@ class TestPenalties(DunningCase):
         self.assertIn("D441-5", texts[inv_fr])
         self.assertIn("1344-1", texts[inv_b2c])
         self.assertNotIn("D441-5", texts[inv_b2c], "no recovery indemnity for consumers")
+
+    def test_run_snapshots_penalties_and_customer_totals(self):
+        inv, inv_2 = self._invoices(
+            [(self.customer, date(2025, 1, 31), 10000.0), (self.contact, date(2025, 3, 31), 2000.0)]
+        )
+        rate = ECB[2025, 1] + 10
+        expected = simple_interest((10000, rate, 89))
+        expected_2 = simple_interest((2000, rate, 30))
+        comms = self._run(date(2025, 4, 30))
+        self.assertEqual(len(comms), 1, "contacts roll up to their company")
+        line = comms.line_ids.filtered(lambda line: line.move_id == inv)
+        self.assertAlmostEqual(line.interest_amount, expected)
+        self.assertEqual(line.indemnity_amount, 40.0)
+        self.assertAlmostEqual(comms.amount_interest, expected + expected_2)
+        self.assertEqual(comms.amount_indemnity, 80.0)
+        with freeze_time("2025-04-30"):
+            self.customer.invalidate_recordset()
+            self.assertAlmostEqual(self.customer.dunning_interest_total, expected + expected_2)
+            self.assertEqual(self.customer.dunning_indemnity_total, 80.0)
+            action = comms.action_create_penalty_invoice()
+        penalty = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(penalty.invoice_line_ids.dunning_penalty_source_id, inv | inv_2)
+        self.assertAlmostEqual(penalty.amount_total, expected + expected_2 + 80.0)
+        self.assertEqual(penalty.partner_id, self.customer)
+        self.assertIn(inv.name, penalty.invoice_origin)
+
+    def test_missing_rate_does_not_stop_the_run(self):
+        self._invoices([(self.customer, date(2026, 5, 31), 1000.0)])
+        with freeze_time("2026-08-03"):
+            run = self.env["account.dunning.run"].create({"date": date(2026, 8, 3)})
+            run.action_compute()
+        self.assertEqual(len(run.communication_ids), 1, "the reminder goes out all the same")
+        self.assertFalse(run.communication_ids.amount_interest)
+        self.assertIn("missing", run.log)

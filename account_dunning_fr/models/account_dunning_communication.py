@@ -104,6 +104,18 @@ class AccountDunningCommunication(models.Model):
         store=True,
         help="None of the invoices is due yet: a courtesy reminder, worded as such.",
     )
+    amount_interest = fields.Monetary(
+        string="Late Interest",
+        compute="_compute_amounts",
+        store=True,
+        help="Late-payment interest of the reminded invoices, not charged yet, as of the date.",
+    )
+    amount_indemnity = fields.Monetary(
+        string="Recovery Indemnities",
+        compute="_compute_amounts",
+        store=True,
+        help="Fixed recovery indemnities of the reminded invoices, not charged yet.",
+    )
     amount_credit = fields.Monetary(
         string="Unallocated Credits",
         readonly=True,
@@ -164,7 +176,13 @@ class AccountDunningCommunication(models.Model):
             elif not comm.state:
                 comm.state = "draft"
 
-    @api.depends("line_ids.amount_due", "line_ids.days_overdue", "amount_credit")
+    @api.depends(
+        "line_ids.amount_due",
+        "line_ids.days_overdue",
+        "line_ids.interest_amount",
+        "line_ids.indemnity_amount",
+        "amount_credit",
+    )
     def _compute_amounts(self):
         for comm in self:
             comm.invoice_count = len(comm.line_ids)
@@ -173,6 +191,8 @@ class AccountDunningCommunication(models.Model):
             )
             comm.amount_due = sum(comm.line_ids.mapped("amount_due"))
             comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
+            comm.amount_interest = sum(comm.line_ids.mapped("interest_amount"))
+            comm.amount_indemnity = sum(comm.line_ids.mapped("indemnity_amount"))
 
     @api.depends("partner_id", "line_ids")
     def _compute_other_invoices(self):

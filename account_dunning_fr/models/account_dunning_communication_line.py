@@ -28,6 +28,16 @@ class AccountDunningCommunicationLine(models.Model):
     amount_total = fields.Monetary(string="Invoice Total", currency_field="currency_id")
     amount_due = fields.Monetary(currency_field="currency_id")
     level_id = fields.Many2one("account.dunning.level")
+    interest_amount = fields.Monetary(
+        string="Late Interest",
+        currency_field="currency_id",
+        help="Late-payment interest accrued and not charged yet when the communication was made.",
+    )
+    indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        currency_field="currency_id",
+        help="Fixed recovery indemnity owed and not charged yet when the communication was made.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -162,18 +162,20 @@ class AccountDunningRun(models.Model):
         """
         self.ensure_one()
         self._lock_company(self.company_id)
+        self.log = False  # _create_communications() may note a missing reference rate here
         rows = self._select_candidates()
         communications = self._create_communications(rows)
         self._update_next_dates(self.company_id)
+        summary = self.env._(
+            "%(invoices)s invoice(s) reached a new level; %(comms)s communication(s) created.",
+            invoices=len(rows),
+            comms=len(communications),
+        )
         self.write(
             {
                 "state": "done",
                 "computed_at": fields.Datetime.now(),
-                "log": self.env._(
-                    "%(invoices)s invoice(s) reached a new level; %(comms)s communication(s) created.",
-                    invoices=len(rows),
-                    comms=len(communications),
-                ),
+                "log": "\n".join(filter(None, [summary, self.log])),
             }
         )
         return communications
@@ -361,10 +363,21 @@ class AccountDunningRun(models.Model):
             )
             .create(vals_list)
         )
-        self._insert_lines(communications, kept.values())
+        self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         return communications
 
-    def _insert_lines(self, communications, groups):
+    def _get_penalties(self, groups):
+        """Late interest and indemnity not charged yet of the reminded invoices, as of the run
+        date, in one batch. A missing reference rate does not stop the run: it is logged on
+        the run and the figures stay empty."""
+        moves = self.env["account.move"].browse(r["move_id"] for rows in groups for r in rows)
+        try:
+            return moves._dunning_get_penalties(self.date)
+        except UserError as error:
+            self.log = error.args[0]
+            return {}
+
+    def _insert_lines(self, communications, groups, penalties):
         """Insert the invoice snapshots of new communications in one statement: they are
         never modified afterwards, and the ORM would spend seconds per thousand lines."""
         columns = defaultdict(list)
@@ -380,6 +393,9 @@ class AccountDunningRun(models.Model):
                 columns["amount_total"].append(r["amount_total"])
                 columns["amount_due"].append(r["amount_residual"])
                 columns["level_id"].append(r["level_id"])
+                penalty = penalties.get(r["move_id"], {})
+                columns["interest_amount"].append(penalty.get("interest", 0.0))
+                columns["indemnity_amount"].append(penalty.get("indemnity", 0.0))
         self.env["account.dunning.communication"].flush_model()
         self.env.execute_query(
             SQL(
@@ -387,18 +403,22 @@ class AccountDunningRun(models.Model):
                 INSERT INTO account_dunning_communication_line
                        (communication_id, company_id, move_id, move_name, invoice_date, date_due,
                         days_overdue, currency_id, amount_total, amount_due, level_id,
+                        interest_amount, indemnity_amount,
                         create_uid, create_date, write_uid, write_date)
                 SELECT v.communication_id, %(company_id)s, v.move_id, v.move_name,
                        v.invoice_date, v.date_due, v.days_overdue, v.currency_id,
                        v.amount_total, v.amount_due, v.level_id,
+                       v.interest_amount, v.indemnity_amount,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(communication_id)s::int[], %(move_id)s::int[],
                               %(move_name)s::varchar[], %(invoice_date)s::date[],
                               %(date_due)s::date[], %(days_overdue)s::int[],
                               %(currency_id)s::int[], %(amount_total)s::numeric[],
-                              %(amount_due)s::numeric[], %(level_id)s::int[])
+                              %(amount_due)s::numeric[], %(level_id)s::int[],
+                              %(interest_amount)s::numeric[], %(indemnity_amount)s::numeric[])
                        AS v(communication_id, move_id, move_name, invoice_date, date_due,
-                            days_overdue, currency_id, amount_total, amount_due, level_id)
+                            days_overdue, currency_id, amount_total, amount_due, level_id,
+                            interest_amount, indemnity_amount)
                 """,
                 company_id=self.company_id.id,
                 uid=self.env.uid,
@@ -407,7 +427,14 @@ class AccountDunningRun(models.Model):
         )
         communications.invalidate_recordset(["line_ids"])
         Communication = self.env["account.dunning.communication"]
-        for field in ("invoice_count", "is_courtesy", "amount_due", "amount_balance"):
+        for field in (
+            "invoice_count",
+            "is_courtesy",
+            "amount_due",
+            "amount_balance",
+            "amount_interest",
+            "amount_indemnity",
+        ):
             self.env.add_to_compute(Communication._fields[field], communications)
         communications.flush_recordset()
 
