@@ -17,6 +17,12 @@ ODOO_DOWNLOAD_URL="${ODOO_DOWNLOAD_URL:-https://nightly.odoo.com/18.0/nightly/sr
 PY="$VENV/bin/python"
 
 mkdir -p "$LOCAL"
+# runuser, useradd (and PostgreSQL's wrappers on some systems) live in the sbin directories,
+# which a minimal environment (cron, CI) may leave out of the PATH.
+for dir in /usr/local/sbin /usr/sbin /sbin; do
+    case ":$PATH:" in *":$dir:"*) ;; *) [ -d "$dir" ] && PATH="$PATH:$dir" ;; esac
+done
+export PATH
 
 say() { printf '\033[1m[dunning]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[dunning] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
