@@ -137,3 +137,37 @@ class DunningCase(AccountTestInvoicingCommon):
 
     def _comm_of(self, comms, invoice):
         return comms.filtered(lambda comm: invoice in comm.line_ids.move_id)
+
+    def _sent_formal_notice(self, invoice, sent, receipt=None):
+        """A formal notice about ``invoice``, sent on ``sent`` (proof of receipt ``receipt``)."""
+        level = self.level_call.copy(
+            {
+                "name": "Mise en demeure",
+                "channel": "formal_notice",
+                "delay_days": 60,
+                "sequence": 10,
+            }
+        )
+        notice = self.env["account.dunning.communication"].create(
+            {
+                "name": f"MED-{invoice.id}",
+                "company_id": invoice.company_id.id,
+                "date": sent,
+                "partner_id": invoice.commercial_partner_id.id,
+                "level_id": level.id,
+                "channel": "formal_notice",
+                "currency_id": invoice.currency_id.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_id": invoice.id,
+                            "move_name": invoice.name,
+                            "currency_id": invoice.currency_id.id,
+                            "amount_due": invoice.amount_residual,
+                        }
+                    )
+                ],
+            }
+        )
+        notice.write({"state": "sent", "sent_date": sent, "receipt_date": receipt})
+        return notice

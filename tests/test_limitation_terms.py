@@ -95,38 +95,7 @@ class TestLimitation(DunningCase):
 
     def test_formal_notice_does_not_interrupt(self):
         inv = self._invoices([(self.customer, date(2025, 6, 30), 1000.0)])
-        notice_level = self.level_call.copy(
-            {
-                "name": "Mise en demeure",
-                "channel": "formal_notice",
-                "delay_days": 60,
-                "sequence": 10,
-            }
-        )
-        notice = self.env["account.dunning.communication"].create(
-            {
-                "name": "MED-1",
-                "company_id": self.company.id,
-                "date": date(2025, 9, 1),
-                "partner_id": self.customer.id,
-                "level_id": notice_level.id,
-                "channel": "formal_notice",
-                "currency_id": inv.currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "move_name": inv.name,
-                            "currency_id": inv.currency_id.id,
-                            "amount_due": 1000.0,
-                        }
-                    )
-                ],
-            }
-        )
-        notice.write(
-            {"state": "sent", "sent_date": date(2025, 9, 1), "receipt_date": date(2025, 9, 4)}
-        )
+        self._sent_formal_notice(inv, date(2025, 9, 1), date(2025, 9, 4))
         self.env.flush_all()
         inv.invalidate_recordset()
         self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30))

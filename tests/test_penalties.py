@@ -7,7 +7,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -130,38 +129,7 @@ class TestPenalties(DunningCase):
         inv = self._invoices([(self.individual, date(2025, 1, 31), 2000.0)])
         self.assertFalse(self._penalty(inv, date(2025, 4, 30))["interest"])
         self.assertFalse(self._penalty(inv, date(2025, 4, 30))["indemnity"], "never for consumers")
-        notice_level = self.policy.level_ids[0].copy(
-            {
-                "name": "Mise en demeure",
-                "channel": "formal_notice",
-                "delay_days": 60,
-                "sequence": 10,
-            }
-        )
-        notice = self.env["account.dunning.communication"].create(
-            {
-                "name": "MED-1",
-                "company_id": self.company.id,
-                "date": date(2025, 3, 1),
-                "partner_id": self.individual.id,
-                "level_id": notice_level.id,
-                "channel": "formal_notice",
-                "currency_id": inv.currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "move_name": inv.name,
-                            "currency_id": inv.currency_id.id,
-                            "amount_due": 2000.0,
-                        }
-                    )
-                ],
-            }
-        )
-        notice.write(
-            {"state": "sent", "sent_date": date(2025, 3, 1), "receipt_date": date(2025, 3, 4)}
-        )
+        self._sent_formal_notice(inv, date(2025, 3, 1), date(2025, 3, 4))
         # From the day after the proof of receipt (5 March) to 30 April: 57 days, legal rate.
         expected = simple_interest((2000, LEGAL_OTHER[2025, 1], 57))
         self.assertAlmostEqual(self._penalty(inv, date(2025, 4, 30))["interest"], expected)

@@ -314,14 +314,17 @@ class AccountMove(models.Model):
         consumers). Prefetched per company."""
         result = {}
         for company, moves in self.grouped("company_id").items():
-            partners = moves.commercial_partner_id.with_company(company)
+            # One read of the partners' own clauses and kinds (iterating keeps the prefetch).
+            partners = {
+                partner.id: (partner.dunning_penalty_clause_id, partner.dunning_customer_kind)
+                for partner in moves.commercial_partner_id.with_company(company)
+            }
             for move in moves:
-                partner = partners.browse(move.commercial_partner_id.id)
-                clause = partner.dunning_penalty_clause_id
+                clause, kind = partners[move.commercial_partner_id.id]
                 if not clause:
                     clause = (
                         company.dunning_consumer_clause_id
-                        if partner.dunning_customer_kind == "b2c"
+                        if kind == "b2c"
                         else company.dunning_penalty_clause_id
                     )
                 if clause:
