@@ -425,18 +425,41 @@ class AccountDunningRun(models.Model):
                 **columns,
             )
         )
-        communications.invalidate_recordset(["line_ids"])
-        Communication = self.env["account.dunning.communication"]
-        for field in (
-            "invoice_count",
-            "is_courtesy",
-            "amount_due",
-            "amount_balance",
-            "amount_interest",
-            "amount_indemnity",
-        ):
-            self.env.add_to_compute(Communication._fields[field], communications)
-        communications.flush_recordset()
+        # The totals of the communications, from their lines, in one statement.
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication comm
+                   SET invoice_count = agg.invoice_count,
+                       amount_due = agg.amount_due,
+                       amount_balance = GREATEST(agg.amount_due - COALESCE(comm.amount_credit, 0), 0),
+                       amount_interest = agg.amount_interest,
+                       amount_indemnity = agg.amount_indemnity,
+                       is_courtesy = agg.is_courtesy
+                  FROM (SELECT communication_id, COUNT(*) AS invoice_count,
+                               SUM(amount_due) AS amount_due,
+                               SUM(interest_amount) AS amount_interest,
+                               SUM(indemnity_amount) AS amount_indemnity,
+                               BOOL_AND(days_overdue <= 0) AS is_courtesy
+                          FROM account_dunning_communication_line
+                         WHERE communication_id = ANY(%(ids)s)
+                         GROUP BY communication_id) AS agg
+                 WHERE comm.id = agg.communication_id
+                """,
+                ids=communications.ids,
+            )
+        )
+        communications.invalidate_recordset(
+            [
+                "line_ids",
+                "invoice_count",
+                "amount_due",
+                "amount_balance",
+                "amount_interest",
+                "amount_indemnity",
+                "is_courtesy",
+            ]
+        )
 
     def _get_recipients(self, partners):
         """{commercial partner id: invoicing contact with an email}, in one search."""
