@@ -353,18 +353,70 @@ class AccountDunningRun(models.Model):
                     "state": "to_send" if level.auto_send else "draft",
                 }
             )
-        communications = (
-            self.env["account.dunning.communication"]
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-            )
-            .create(vals_list)
-        )
+        communications = self._insert_communications(vals_list)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         return communications
+
+    def _insert_communications(self, vals_list):
+        """Insert new communications in one statement: the ORM inserts by chunks of 100 rows
+        and recomputes their totals, which the lines inserted next would make stale anyway.
+        No chatter message or follower is made at creation (the evidence is logged when a
+        communication is sent)."""
+        Communication = self.env["account.dunning.communication"]
+        Communication.check_access("create")
+        columns = defaultdict(list)
+        for vals in vals_list:
+            for field in (
+                "name",
+                "run_id",
+                "company_id",
+                "date",
+                "partner_id",
+                "recipient_id",
+                "collector_id",
+                "level_id",
+                "channel",
+                "email_missing",
+                "currency_id",
+                "amount_credit",
+                "state",
+            ):
+                columns[field].append(vals[field] or None)
+        Communication.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO account_dunning_communication
+                       (name, run_id, company_id, date, partner_id, recipient_id, collector_id,
+                        level_id, policy_id, channel, email_missing, currency_id, amount_credit,
+                        state, invoice_count, amount_due, amount_balance, amount_interest,
+                        amount_indemnity, is_courtesy,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.name, v.run_id, v.company_id, v.date, v.partner_id, v.recipient_id,
+                       v.collector_id, v.level_id, level.policy_id, v.channel,
+                       COALESCE(v.email_missing, FALSE), v.currency_id, v.amount_credit, v.state,
+                       0, 0, 0, 0, 0, FALSE,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(name)s::varchar[], %(run_id)s::int[], %(company_id)s::int[],
+                              %(date)s::date[], %(partner_id)s::int[], %(recipient_id)s::int[],
+                              %(collector_id)s::int[], %(level_id)s::int[],
+                              %(channel)s::varchar[], %(email_missing)s::bool[],
+                              %(currency_id)s::int[], %(amount_credit)s::numeric[],
+                              %(state)s::varchar[])
+                       AS v(name, run_id, company_id, date, partner_id, recipient_id,
+                            collector_id, level_id, channel, email_missing, currency_id,
+                            amount_credit, state)
+                  JOIN account_dunning_level level ON level.id = v.level_id
+                RETURNING id, name
+                """,
+                uid=self.env.uid,
+                **columns,
+            )
+        )
+        ids_by_name = {name: comm_id for comm_id, name in rows}
+        # One2many caches (run, customer, invoices) do not know the new rows yet.
+        self.env.invalidate_all()
+        return Communication.browse(ids_by_name[vals["name"]] for vals in vals_list)
 
     def _get_penalties(self, groups):
         """Late interest and indemnity not charged yet of the reminded invoices, as of the run
