@@ -89,6 +89,11 @@ ensure_python() {
         _pip install -r "$ROOT/requirements.txt"
         echo "$want_tools" > "$tools_stamp"
     fi
+    # ruff is a binary that "python -m ruff" looks for in this venv's scripts: when pip found the
+    # package already installed in the base interpreter, put the pinned one here as well.
+    if [ ! -x "$VENV/bin/ruff" ]; then
+        _pip install --ignore-installed --no-deps "$(grep -E '^ruff==' "$ROOT/requirements.txt")"
+    fi
     export PATH="$VENV/bin:$PATH"
 }
 
