@@ -260,6 +260,15 @@ class AccountDunningCommunication(models.Model):
     # Actions
     # ---------------------------------------------------------------------------------------
 
+    @api.model
+    def _action_view(self, domain):
+        """The communications window, restricted to ``domain`` (smart buttons)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_dunning_fr.action_account_dunning_communication"
+        )
+        action.update(domain=domain, context={})
+        return action
+
     def action_validate(self):
         """Validate communications waiting for a person (one or many) and send them."""
         drafts = self.filtered(lambda comm: comm.state == "draft")

@@ -129,12 +129,7 @@ class AccountDunningRun(models.Model):
         return True
 
     def action_view_communications(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_dunning_fr.action_account_dunning_communication"
-        )
-        action["domain"] = [("run_id", "in", self.ids)]
-        action["context"] = {}
-        return action
+        return self.env["account.dunning.communication"]._action_view([("run_id", "in", self.ids)])
 
     # ---------------------------------------------------------------------------------------
     # Engine

@@ -660,9 +660,6 @@ class AccountMove(models.Model):
         self.write({"dunning_disputed": False, "dunning_dispute_date": False})
 
     def action_view_dunning_communications(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_dunning_fr.action_account_dunning_communication"
+        return self.env["account.dunning.communication"]._action_view(
+            [("line_ids.move_id", "in", self.ids)]
         )
-        action["domain"] = [("line_ids.move_id", "in", self.ids)]
-        action["context"] = {}
-        return action

@@ -178,9 +178,6 @@ class ResPartner(models.Model):
 
     def action_view_dunning_communications(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_dunning_fr.action_account_dunning_communication"
+        return self.env["account.dunning.communication"]._action_view(
+            [("partner_id", "=", self.commercial_partner_id.id)]
         )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_group_by_state": 0}
-        return action
