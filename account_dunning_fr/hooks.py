@@ -7,5 +7,6 @@ def post_init_hook(env):
     companies = env["res.company"].search([])
     companies._dunning_create_default_policy()
     companies._dunning_set_default_penalty_terms()
+    companies._dunning_set_default_wording()
     for company in companies:
         env["account.dunning.run"]._update_next_dates(company)

@@ -6,6 +6,8 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dunning_wording import PLACEHOLDERS, WORDING_KINDS, default_level_wording
+
 CHANNELS = [
     ("email", "Email"),
     ("letter", "Letter"),
@@ -80,10 +82,61 @@ class AccountDunningLevel(models.Model):
         translate=True,
         help="For phone calls and hand-overs: what the collector should do.",
     )
+    wording_kind = fields.Selection(
+        WORDING_KINDS,
+        string="Tone",
+        compute="_compute_wording_kind",
+        help="Courteous before the due date and at the first reminder, firm afterwards, formal "
+        "for a formal notice: decides the default wording of the level's documents.",
+    )
+    letter_intro = fields.Text(
+        string="Opening Paragraph",
+        translate=True,
+        help="First paragraph of the level's letter and email. Placeholders: {amount}, "
+        "{deadline_days}, {deadline_date}, {company}, {customer}. Left empty, the default "
+        "wording of the level's tone is used.",
+    )
+    letter_closing = fields.Text(
+        string="Closing Paragraph",
+        translate=True,
+        help="Last paragraph of the level's letter and email (same placeholders). Left empty, "
+        "the default wording of the level's tone is used.",
+    )
+    payment_deadline_days = fields.Integer(
+        string="Deadline to Pay (days)",
+        default=8,
+        help="Days given to the customer to pay, counted from the date of the communication: "
+        "the deadline of firm reminders and formal notices (commonly 8 to 15 days).",
+    )
+    email_copy = fields.Boolean(
+        string="Also Send by Email",
+        help="Letters and formal notices: also email a copy of the document to the customer "
+        "when it is issued. The posted letter remains the evidence.",
+    )
 
-    @api.constrains("min_gap_days", "min_amount")
+    @api.depends("channel", "delay_days", "policy_id.level_ids.delay_days")
+    def _compute_wording_kind(self):
+        for level in self:
+            if level.channel in ("formal_notice", "litigation"):
+                level.wording_kind = "formal_notice"
+            elif level.delay_days < 0:
+                level.wording_kind = "courtesy"
+            else:
+                earlier = level.policy_id.level_ids.filtered(
+                    lambda other, level=level: 0 <= other.delay_days < level.delay_days
+                )
+                level.wording_kind = "firm" if earlier else "first"
+
+    @api.constrains("min_gap_days", "min_amount", "payment_deadline_days")
     def _check_positive(self):
         for level in self:
+            if level.payment_deadline_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: the deadline to pay cannot be negative.",
+                        level=level.name,
+                    )
+                )
             if level.min_gap_days < 0 or level.min_amount < 0:
                 raise ValidationError(
                     self.env._(
@@ -111,9 +164,77 @@ class AccountDunningLevel(models.Model):
                         )
                     )
 
+    @api.constrains("letter_intro", "letter_closing")
+    def _check_placeholders(self):
+        for level in self:
+            for text in (level.letter_intro, level.letter_closing):
+                unknown = [
+                    word for word in _braced_words(text or "") if f"{{{word}}}" not in PLACEHOLDERS
+                ]
+                if unknown:
+                    placeholder = "{" + unknown[0] + "}"
+                    raise ValidationError(
+                        self.env._(
+                            "Level %(level)s: unknown placeholder %(placeholder)s. Use only "
+                            "%(allowed)s.",
+                            level=level.name,
+                            placeholder=placeholder,
+                            allowed=", ".join(PLACEHOLDERS),
+                        )
+                    )
+
+    @api.onchange("channel")
+    def _onchange_channel_report(self):
+        notice = self.env.ref(
+            "account_dunning_fr.action_report_dunning_formal_notice", raise_if_not_found=False
+        )
+        letter = self.env.ref(
+            "account_dunning_fr.action_report_dunning_letter", raise_if_not_found=False
+        )
+        if self.channel == "formal_notice" and notice:
+            self.report_id = notice
+        elif self.report_id == notice and letter:
+            self.report_id = letter
+
     @api.depends("name", "policy_id.name")
     def _compute_display_name(self):
         for level in self:
             level.display_name = (
                 f"{level.policy_id.name} / {level.name}" if level.policy_id else level.name
             )
+
+    def action_reset_wording(self):
+        """Write the default wording of each level's tone in every installed language."""
+        self._set_default_wording()
+        return True
+
+    def _set_default_wording(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for level in self:
+            for lang in ["en_US"] + [code for code in langs if code != "en_US"]:
+                wording = default_level_wording(
+                    self.with_context(lang=lang).env, level.wording_kind
+                )
+                level.with_context(lang=lang).write(wording)
+
+    def _get_wording(self, kind=None):
+        """{"letter_intro", "letter_closing"} in the environment's language, defaults for the
+        empty fields. A ``kind`` other than the level's tone gives that tone's default wording
+        (a courtesy level reaching invoices already late)."""
+        self.ensure_one()
+        defaults = default_level_wording(self.env, kind or self.wording_kind)
+        if kind and kind != self.wording_kind:
+            return defaults
+        return {
+            "letter_intro": self.letter_intro or defaults["letter_intro"],
+            "letter_closing": self.letter_closing or defaults["letter_closing"],
+        }
+
+
+def _braced_words(text):
+    """The words written between braces in ``text``."""
+    words = []
+    for chunk in text.split("{")[1:]:
+        if "}" in chunk:
+            words.append(chunk.split("}", 1)[0])
+    return words

@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.tools.translate import LazyTranslate
 
+from .dunning_wording import default_company_wording
+
 _lt = LazyTranslate(__name__)
 
 # pylint: disable=prefer-env-translation
@@ -46,12 +48,67 @@ class ResCompany(models.Model):
         help="Product of the recovery indemnity lines of penalty invoices (no VAT).",
     )
 
+    dunning_notice_legal_text = fields.Text(
+        string="Legal Basis (Professionals)",
+        translate=True,
+        help="Paragraph of the formal notices and court dossiers of professional customers that "
+        "states the legal basis of the claim: late-payment interest (L441-10 of the Commercial "
+        "Code), the fixed recovery indemnity (D441-5) and the notice itself (article 1344 of the "
+        "Civil Code).",
+    )
+    dunning_notice_legal_text_consumer = fields.Text(
+        string="Legal Basis (Consumers)",
+        translate=True,
+        help="Same paragraph for consumers: interest at the legal rate from the formal notice "
+        "(article 1344-1 of the Civil Code), no recovery indemnity.",
+    )
+    dunning_notice_consequences = fields.Text(
+        string="Consequences of Non-Payment",
+        translate=True,
+        help="What happens if the formal notice is not complied with.",
+    )
+    dunning_registered_mention = fields.Char(
+        string="Registered Letter Mention",
+        translate=True,
+        help="Printed at the top of formal notices.",
+    )
+    dunning_signatory_name = fields.Char(
+        string="Signatory",
+        help="Person who signs formal notices and court dossiers. Empty: the company's name.",
+    )
+    dunning_signatory_function = fields.Char(string="Signatory's Function", translate=True)
+    dunning_show_portal_link = fields.Boolean(
+        string="Online Payment Link in Reminders",
+        default=True,
+        help="Reminder letters and emails give the link of each invoice on the customer portal, "
+        "where it can be downloaded and paid online when a payment provider is enabled.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._dunning_create_default_policy()
         companies._dunning_set_default_penalty_terms()
+        companies.filtered(lambda c: not c.dunning_notice_legal_text)._dunning_set_default_wording()
         return companies
+
+    def action_dunning_reset_wording(self):
+        """Write the default legal wording in every installed language."""
+        self._dunning_set_default_wording()
+        return True
+
+    def _dunning_set_default_wording(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed() if code != "en_US"]
+        for lang in ["en_US", *langs]:
+            wording = default_company_wording(self.with_context(lang=lang).env)
+            self.sudo().with_context(lang=lang).write(wording)
+
+    def _dunning_get_wording(self):
+        """The company's legal wording in the environment's language, defaults for the empty
+        fields."""
+        self.ensure_one()
+        defaults = default_company_wording(self.env)
+        return {key: self[key] or default for key, default in defaults.items()}
 
     def _dunning_set_default_penalty_terms(self):
         """Statutory clauses (ECB + 10 points and 40 EUR; consumer: legal rate from the formal
@@ -100,6 +157,16 @@ class ResCompany(models.Model):
 
     def _dunning_create_default_policy(self):
         """Give each company without one a default B2B policy, named in every active language."""
+
+        def template_of(index, delay, channel):
+            if channel == "formal_notice":
+                kind = "formal_notice"
+            elif delay < 0:
+                kind = "courtesy"
+            else:
+                kind = "first" if index <= 2 else "firm"
+            return templates[kind] or template or self.env["mail.template"]
+
         Policy = self.env["account.dunning.policy"].sudo().with_context(lang="en_US")
         has_default = Policy._get_default_for_companies(self)
         template = self.env.ref(
@@ -108,6 +175,18 @@ class ResCompany(models.Model):
         report = self.env.ref(
             "account_dunning_fr.action_report_dunning_letter", raise_if_not_found=False
         )
+        notice_report = self.env.ref(
+            "account_dunning_fr.action_report_dunning_formal_notice", raise_if_not_found=False
+        )
+        templates = {
+            kind: self.env.ref(f"account_dunning_fr.mail_template_dunning_{xmlid}", False)
+            for kind, xmlid in (
+                ("courtesy", "courtesy"),
+                ("first", "reminder"),
+                ("firm", "firm"),
+                ("formal_notice", "formal_notice"),
+            )
+        }
         vals_list = [
             {
                 "name": "Standard dunning",
@@ -126,8 +205,13 @@ class ResCompany(models.Model):
                             "auto_send": auto_send,
                             "min_gap_days": gap,
                             "credit_hold": hold,
-                            "mail_template_id": template.id if template else False,
-                            "report_id": report.id if report else False,
+                            "mail_template_id": template_of(index, delay, channel).id,
+                            "report_id": (
+                                (notice_report if channel == "formal_notice" else report)
+                                or self.env["ir.actions.report"]
+                            ).id,
+                            "payment_deadline_days": 15 if channel == "formal_notice" else 8,
+                            "email_copy": channel == "formal_notice",
                         },
                     )
                     for index, (name, delay, channel, auto_send, gap, hold) in enumerate(
@@ -139,6 +223,7 @@ class ResCompany(models.Model):
             if company.id not in has_default
         ]
         policies = Policy.create(vals_list)
+        policies.level_ids._set_default_wording()
         for lang, _name in self.env["res.lang"].get_installed():
             if lang == "en_US":
                 continue
