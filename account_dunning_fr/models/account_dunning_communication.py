@@ -9,11 +9,21 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date, pdf
 from odoo.tools import groupby as tools_groupby
 
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
+from .dunning_documents import ensure_portal_tokens, partner_identifiers
+from .dunning_wording import WORDING_KINDS, fill_placeholders
+
+# Shipped email template of each tone, used when a level's tone does not fit the communication.
+KIND_TEMPLATES = {
+    "courtesy": "account_dunning_fr.mail_template_dunning_courtesy",
+    "first": "account_dunning_fr.mail_template_dunning_reminder",
+    "firm": "account_dunning_fr.mail_template_dunning_firm",
+    "formal_notice": "account_dunning_fr.mail_template_dunning_formal_notice",
+}
 
 _logger = logging.getLogger(__name__)
 
@@ -157,6 +167,23 @@ class AccountDunningCommunication(models.Model):
     sent_uid = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     registered_letter_number = fields.Char(copy=False, tracking=True)
     receipt_date = fields.Date(string="Proof of Receipt Date", copy=False, tracking=True)
+    document_kind = fields.Selection(
+        WORDING_KINDS,
+        string="Tone",
+        compute="_compute_document_texts",
+        help="Tone of the letter and email: the level's, except that invoices already late are "
+        "never worded as a courtesy reminder.",
+    )
+    document_intro = fields.Text(
+        compute="_compute_document_texts",
+        help="Opening paragraph of the letter and email, in the recipient's language.",
+    )
+    document_closing = fields.Text(compute="_compute_document_texts")
+    document_deadline_date = fields.Date(
+        string="Deadline to Pay",
+        compute="_compute_document_texts",
+        help="Date by which the customer is asked to pay, from the level's deadline.",
+    )
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Date(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
@@ -226,6 +253,20 @@ class AccountDunningCommunication(models.Model):
                 lambda n: n.notification_status in ("bounce", "exception")
             )[:1]
             comm.email_failure = failure.failure_reason or failure.failure_type or False
+
+    @api.depends_context("lang")
+    @api.depends("level_id", "amount_balance", "date", "sent_date")
+    def _compute_document_texts(self):
+        for comm in self:
+            if not comm.level_id:
+                comm.document_intro = comm.document_closing = False
+                comm.document_deadline_date = comm.document_kind = False
+                continue
+            comm.document_kind = comm._get_document_kind()
+            comm.document_deadline_date = comm._get_deadline_date()
+            texts = comm._get_document_texts()
+            comm.document_intro = texts["intro"]
+            comm.document_closing = texts["closing"]
 
     def write(self, vals):
         frozen = FROZEN_FIELDS.intersection(vals)
@@ -303,8 +344,27 @@ class AccountDunningCommunication(models.Model):
         comms = self.filtered(lambda comm: comm.level_id.report_id)
         if not comms:
             raise UserError(self.env._("The selected communications have no document to print."))
-        report = comms[0].level_id.report_id
-        return report.report_action(comms)
+        by_report = comms.grouped(lambda comm: comm.level_id.report_id)
+        if len(by_report) == 1:
+            report, comms = next(iter(by_report.items()))
+            return report.report_action(comms)
+        # Letters and formal notices together: one wkhtmltopdf call per kind, one merged PDF.
+        pdfs = [
+            report._render_qweb_pdf(report.report_name, group.ids)[0]
+            for report, group in by_report.items()
+        ]
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Dunning documents.pdf"),
+                "raw": pdf.merge_pdf(pdfs),
+                "mimetype": "application/pdf",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_cancel_wizard(self):
         return {
@@ -377,7 +437,12 @@ class AccountDunningCommunication(models.Model):
         comms.filtered(lambda comm: comm.channel != "phone")._render_documents()
         comms = comms.filtered(lambda comm: comm.state == "to_send")  # rendering may fail
         emails = comms.filtered(lambda comm: comm.channel == "email")
-        emails._send_emails()
+        copies = comms.filtered(
+            lambda comm: comm.channel in PAPER_CHANNELS
+            and comm.level_id.email_copy
+            and comm.recipient_id.email
+        )
+        (emails | copies)._send_emails()
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
         tasks._schedule_collector_activities()
         (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
@@ -423,9 +488,9 @@ class AccountDunningCommunication(models.Model):
         return streams
 
     def _send_emails(self):
-        for template, comms in self.grouped(lambda comm: comm.level_id.mail_template_id).items():
-            if not template:
-                template = self.env.ref("account_dunning_fr.mail_template_dunning_reminder")
+        if any(company.dunning_show_portal_link for company in self.company_id):
+            ensure_portal_tokens(self.line_ids.move_id)  # the emails link to the portal
+        for template, comms in self.grouped(lambda comm: comm._get_mail_template()).items():
             subjects = template._render_field("subject", comms.ids, compute_lang=True)
             bodies = comms._render_email_bodies(template)
             for comm in comms:
@@ -471,6 +536,116 @@ class AccountDunningCommunication(models.Model):
                     self._name, {comm.id: rendered}
                 )[comm.id]
         return bodies
+
+    # ---------------------------------------------------------------------------------------
+    # Documents
+    # ---------------------------------------------------------------------------------------
+
+    def _get_document_lang(self):
+        self.ensure_one()
+        return self.recipient_id.lang or self.partner_id.lang or self.env.lang or "en_US"
+
+    def _get_deadline_date(self):
+        """Date by which the customer is asked to pay: the deadline of the level, counted from
+        the day the communication went out (or was made, while not sent)."""
+        self.ensure_one()
+        return fields.Date.add(
+            self.sent_date or self.date, days=self.level_id.payment_deadline_days or 0
+        )
+
+    def _get_document_kind(self):
+        self.ensure_one()
+        if self.is_courtesy:
+            return "courtesy"
+        kind = self.level_id.wording_kind
+        return "first" if kind == "courtesy" else kind
+
+    def _get_mail_template(self):
+        """The level's email template; when it is a shipped template of another tone (a courtesy
+        level reaching invoices already late), the shipped template of the right tone."""
+        self.ensure_one()
+        template = self.level_id.mail_template_id
+        shipped = {
+            kind: self.env.ref(xmlid, raise_if_not_found=False)
+            for kind, xmlid in KIND_TEMPLATES.items()
+        }
+        kind = self._get_document_kind()
+        if not template or (template in shipped.values() and template != shipped[kind]):
+            template = shipped[kind] or template
+        return template
+
+    def _get_document_texts(self):
+        """Opening and closing paragraphs of the level, placeholders filled, in the
+        environment's language."""
+        self.ensure_one()
+        lang = self.env.lang or "en_US"
+        placeholders = {
+            "amount": format_amount(self.env, self.amount_balance, self.currency_id, lang),
+            "deadline_days": str(self.level_id.payment_deadline_days),
+            "deadline_date": format_date(self.env, self._get_deadline_date(), lang_code=lang),
+            "company": self.company_id.name,
+            "customer": self.partner_id.name,
+        }
+        wording = self.level_id._get_wording(self._get_document_kind())
+        return {
+            "intro": fill_placeholders(wording["letter_intro"], placeholders),
+            "closing": fill_placeholders(wording["letter_closing"], placeholders),
+        }
+
+    def _get_document_values(self):
+        """What the letters, formal notices and emails of the communications say, in batch.
+
+        :return: {communication id: dict}; texts are in each recipient's language, amounts and
+                 dates formatted for it, wording placeholders filled.
+        """
+        moves = self.line_ids.move_id
+        if any(company.dunning_show_portal_link for company in self.company_id):
+            ensure_portal_tokens(moves)
+        moves.fetch(["payment_reference", "name", "partner_bank_id", "access_token"])
+        values = {}
+        for lang, comms in self.grouped(lambda comm: comm._get_document_lang()).items():
+            env = self.with_context(lang=lang).env
+            for comm in comms.with_env(env):
+                company = comm.company_id
+                partner = comm.partner_id
+                consumer = partner.dunning_customer_kind == "b2c"
+                total_claim = comm.amount_balance + comm.amount_interest + comm.amount_indemnity
+                texts = comm._get_document_texts()
+                legal = company._dunning_get_wording()
+                comm_moves = comm.line_ids.move_id
+                bank = comm_moves.partner_bank_id[:1] or company.partner_id.bank_ids[:1]
+                show_links = company.dunning_show_portal_link
+                values[comm.id] = {
+                    "lang": lang,
+                    "kind": comm._get_document_kind(),
+                    "intro": texts["intro"],
+                    "closing": texts["closing"],
+                    "deadline_date": comm._get_deadline_date(),
+                    "deadline_days": comm.level_id.payment_deadline_days,
+                    "consumer": consumer,
+                    "legal_text": legal[
+                        "dunning_notice_legal_text_consumer"
+                        if consumer
+                        else "dunning_notice_legal_text"
+                    ],
+                    "consequences": legal["dunning_notice_consequences"],
+                    "registered_mention": legal["dunning_registered_mention"],
+                    "signatory": company.dunning_signatory_name or company.name,
+                    "signatory_function": legal["dunning_signatory_function"],
+                    "creditor_identifiers": partner_identifiers(env, company.partner_id),
+                    "debtor_identifiers": partner_identifiers(env, partner),
+                    "bank": bank,
+                    "total_claim": total_claim,
+                    "payment_refs": {
+                        move.id: move.payment_reference or move.name for move in comm_moves
+                    },
+                    "portal_urls": {
+                        move.id: move.get_base_url() + move.get_portal_url()
+                        for move in comm_moves
+                        if show_links
+                    },
+                }
+        return values
 
     def _schedule_collector_activities(self):
         call = self.env.ref("mail.mail_activity_data_call")

@@ -1,1 +1,1 @@
-from . import account_dunning_communication_cancel
+from . import account_dunning_communication_cancel, account_dunning_statement_wizard
