@@ -712,8 +712,17 @@ class AccountDunningCommunication(models.Model):
             ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
         )
         hold = self.filtered(lambda comm: comm.level_id.credit_hold).partner_id
+        hold = hold.filtered(lambda partner: not partner.dunning_credit_hold)
         if hold:
-            hold.write({"dunning_credit_hold": True})
+            hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
+        notified = self.filtered(lambda comm: comm.channel == "formal_notice").partner_id
+        notified = notified.filtered(
+            lambda partner: partner.dunning_litigation_state in (False, "amicable")
+        )
+        if notified:
+            notified.write(
+                {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
+            )
         self._log_evidence()
         for company, comms in self.grouped("company_id").items():
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)

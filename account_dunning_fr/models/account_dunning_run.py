@@ -11,6 +11,7 @@ from odoo.tools import SQL
 from .account_dunning_communication import PENDING_STATES
 from .account_dunning_level import PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
+from .res_partner import HANDED_OVER_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ class AccountDunningRun(models.Model):
         self.ensure_one()
         self._lock_company(self.company_id)
         self.log = False  # _create_communications() may note a missing reference rate here
+        self._check_commitments(self.company_id, self.date)
         rows = self._select_candidates()
         communications = self._create_communications(rows)
         self._update_next_dates(self.company_id)
@@ -226,6 +228,7 @@ class AccountDunningRun(models.Model):
                        AND m.dunning_disputed IS NOT TRUE
                        AND p.dunning_excluded IS NOT TRUE
                        AND p.dunning_insolvency_state IS NULL
+                       AND %(not_paused)s
                        AND NOT EXISTS (
                            SELECT 1
                              FROM account_dunning_communication_line cl
@@ -255,8 +258,39 @@ class AccountDunningRun(models.Model):
                 open_states=OPEN_PAYMENT_STATES,
                 pending=PENDING_STATES,
                 date=self.date,
+                not_paused=self._not_paused_sql(self.date),
             )
         )
+
+    @api.model
+    def _not_paused_sql(self, date):
+        """Condition on invoice ``m`` of customer ``p``: its escalation is not paused by a
+        promise to pay running on ``date``, an active payment plan or a hand-over to an agency,
+        a lawyer or a court."""
+        for model in ("account.dunning.promise", "account.dunning.payment.plan"):
+            self.env[model].flush_model()
+        return SQL(
+            """(p.dunning_litigation_state IS NULL
+                OR p.dunning_litigation_state NOT IN %(handed_over)s)
+               AND NOT EXISTS (
+                   SELECT 1 FROM account_dunning_promise pr
+                    WHERE pr.partner_id = p.id AND pr.company_id = m.company_id
+                      AND pr.state = 'open' AND pr.pause_until >= %(date)s)
+               AND NOT EXISTS (
+                   SELECT 1 FROM account_dunning_payment_plan_invoice_rel rel
+                     JOIN account_dunning_payment_plan pl ON pl.id = rel.plan_id
+                    WHERE rel.move_id = m.id AND pl.state = 'active')""",
+            handed_over=HANDED_OVER_STATES,
+            date=date,
+        )
+
+    @api.model
+    def _check_commitments(self, company, date):
+        """Decide the promises and payment plans that fell due, then put on credit hold the
+        customers whose exposure exceeds their limit: before each run and every day."""
+        self.env["account.dunning.promise"]._check_promises(date)
+        self.env["account.dunning.payment.plan"]._check_plans(date)
+        self.env["res.partner"].with_company(company)._dunning_hold_over_limit()
 
     def _get_unallocated_credits(self, partner_ids):
         """{(commercial partner id, currency id): amount} of unreconciled credit notes and
@@ -568,7 +602,8 @@ class AccountDunningRun(models.Model):
                             AND m.invoice_date_due IS NOT NULL
                             AND m.dunning_disputed IS NOT TRUE
                             AND p.dunning_excluded IS NOT TRUE
-                            AND p.dunning_insolvency_state IS NULL) AS is_open
+                            AND p.dunning_insolvency_state IS NULL
+                            AND %(not_paused)s) AS is_open
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.commercial_partner_id
                       LEFT JOIN lvl last ON last.id = m.dunning_level_id
@@ -602,6 +637,7 @@ class AccountDunningRun(models.Model):
                 company_id=company.id,
                 where_ids=where_ids,
                 today=fields.Date.context_today(self),
+                not_paused=self._not_paused_sql(fields.Date.context_today(self)),
             )
         )
         self.env["account.move"].invalidate_model(["dunning_next_date"])
@@ -651,6 +687,14 @@ class AccountDunningRun(models.Model):
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=Communication.search_count(queue_domain)
         )
+
+    @api.model
+    def _cron_check_commitments(self):
+        """Daily: promises kept or broken, payment plans completed or breached, credit holds
+        of customers over their limit."""
+        # a handful of companies: pylint: disable-next=no-search-all
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._check_commitments(company, fields.Date.context_today(self))
 
     @api.model
     def _run_daily(self, batch_size=SEND_BATCH_SIZE):

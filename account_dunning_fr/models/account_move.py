@@ -5,13 +5,15 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
 from .late_interest import interest_segments
+from .res_partner import CREDIT_FIELDS
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 # Limitation periods in years: C. com. L110-4 (commercial debts), C. conso. L218-2 (consumers)
@@ -55,7 +57,13 @@ class AccountMove(models.Model):
     dunning_disputed = fields.Boolean(
         string="Disputed", copy=False, tracking=True, index="btree_not_null"
     )
-    dunning_dispute_reason = fields.Char(string="Dispute Reason", copy=False, tracking=True)
+    dunning_dispute_reason_id = fields.Many2one(
+        "account.dunning.dispute.reason", string="Dispute Reason", copy=False, tracking=True
+    )
+    dunning_dispute_reason = fields.Char(string="Dispute Comment", copy=False, tracking=True)
+    dunning_partner_on_hold = fields.Boolean(
+        related="commercial_partner_id.dunning_credit_hold", string="Customer on Credit Hold"
+    )
     dunning_dispute_date = fields.Date(string="Dispute Date", copy=False)
     dunning_dispute_note = fields.Text(string="Dispute Note", copy=False)
     dunning_communication_line_ids = fields.One2many(
@@ -568,11 +576,69 @@ class AccountMove(models.Model):
         return self.with_context(default_move_type="out_invoice").create(vals_list)
 
     def _post(self, soft=True):
+        self._dunning_check_credit_hold()
         penalty_moves = self.filtered("dunning_is_penalty_invoice")
         penalty_moves._dunning_check_not_charged_twice()
         posted = super()._post(soft=soft)
         posted.filtered("dunning_is_penalty_invoice")._dunning_record_charges()
         return posted
+
+    def _dunning_check_credit_hold(self):
+        """New customer invoices of customers on credit hold (or over their credit limit) are
+        posted by dunning managers only; their override is logged on the invoice and the
+        customer."""
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and not m.dunning_is_penalty_invoice
+        )
+        if not invoices:
+            return
+        blocked = self.env["account.move"]
+        for company, moves in invoices.grouped("company_id").items():
+            partners = moves.commercial_partner_id.with_company(company)
+            partners.invalidate_recordset(CREDIT_FIELDS)  # receivables changed since last read
+            over = partners.filtered(lambda p: not p.dunning_credit_hold and p.dunning_over_limit)
+            if over:  # decided by the system, whoever posts
+                over.sudo().write(
+                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
+                )
+                over._dunning_log(
+                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
+                )
+            blocked |= moves.filtered(lambda m: m.commercial_partner_id.dunning_credit_hold)
+        if not blocked:
+            return
+        if not self.env.user.has_group("account_dunning_fr.group_dunning_manager"):
+            raise UserError(
+                self.env._(
+                    "%(customers)s is on credit hold: a new invoice can only be posted by a "
+                    "dunning manager. Ask for a payment first, or ask a manager to post it.",
+                    customers=", ".join(blocked.commercial_partner_id.mapped("display_name")),
+                )
+            )
+        note = self.env.ref("mail.mt_note")
+        vals_list = []
+        for move in blocked:
+            body = Markup("<p>%s</p>") % self.env._(
+                "Credit hold overridden by %(user)s: invoice %(invoice)s of %(amount)s posted.",
+                user=self.env.user.name,
+                invoice=move.name if move.name and move.name != "/" else move.ref or "",
+                amount=format_amount(self.env, move.amount_total, move.currency_id),
+            )
+            for model, res_id in (
+                ("account.move", move.id),
+                ("res.partner", move.commercial_partner_id.id),
+            ):
+                vals_list.append(
+                    {
+                        "model": model,
+                        "res_id": res_id,
+                        "body": body,
+                        "message_type": "notification",
+                        "subtype_id": note.id,
+                        "author_id": self.env.user.partner_id.id,
+                    }
+                )
+        self.env["mail.message"].sudo().create(vals_list)
 
     def _dunning_penalty_lines(self):
         return self.invoice_line_ids.filtered("dunning_penalty_source_id")

@@ -3,8 +3,26 @@
 
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date
+
+LITIGATION_STATES = [
+    ("amicable", "Amicable"),
+    ("formal_notice", "Formal notice sent"),
+    ("agency", "Handed to a collection agency"),
+    ("lawyer", "Handed to a lawyer"),
+    ("court", "Before the court"),
+]
+# Once handed over, the customer's debt is no longer dunned automatically.
+HANDED_OVER_STATES = ("agency", "lawyer", "court")
+# Computed from the receivables: invalidated before any decision based on them.
+CREDIT_FIELDS = ["dunning_exposure", "dunning_credit_limit", "dunning_over_limit"]
+# Months after the publication of the judgment to declare the claim (C. com. R622-24).
+CLAIM_DECLARATION_MONTHS = 2
 
 
 class ResPartner(models.Model):
@@ -29,7 +47,57 @@ class ResPartner(models.Model):
     )
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
-        help="Set by hand or by a dunning level: the customer must pay before new sales.",
+        tracking=True,
+        help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
+        "new customer invoices are posted by managers only.",
+    )
+    dunning_credit_hold_reason = fields.Selection(
+        [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
+        string="Hold Reason",
+    )
+    dunning_litigation_state = fields.Selection(
+        LITIGATION_STATES,
+        string="Litigation",
+        default="amicable",
+        tracking=True,
+        help="Once handed to an agency, a lawyer or a court, the customer is no longer dunned "
+        "automatically.",
+    )
+    dunning_litigation_date = fields.Date(string="Hand-over Date", tracking=True)
+    dunning_litigation_ref = fields.Char(
+        string="Hand-over Reference", help="File number at the agency, the lawyer or the court."
+    )
+    dunning_litigation_partner_id = fields.Many2one(
+        "res.partner", string="Handled By", help="The agency, lawyer or court in charge."
+    )
+    dunning_solvency_ids = fields.One2many(
+        "account.dunning.solvency",
+        "partner_id",
+        string="Solvency Records",
+        groups="account_dunning_fr.group_dunning_user",
+    )
+    dunning_insured_limit = fields.Monetary(
+        string="Credit-Insured Limit",
+        compute="_compute_dunning_insured_limit",
+        currency_field="currency_id",
+        groups="account_dunning_fr.group_dunning_user",
+        help="Cover granted by the credit insurer (latest valid decision).",
+    )
+    dunning_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_dunning_credit",
+        currency_field="currency_id",
+        help="Open receivables plus draft customer invoices, in the company's currency.",
+    )
+    dunning_credit_limit = fields.Monetary(
+        string="Effective Credit Limit",
+        compute="_compute_dunning_credit",
+        currency_field="currency_id",
+        help="The customer's credit limit, else the company's default one, when credit limits "
+        "are enabled in the accounting settings.",
+    )
+    dunning_over_limit = fields.Boolean(
+        string="Over Credit Limit", compute="_compute_dunning_credit"
     )
     dunning_customer_kind = fields.Selection(
         [("b2b", "Professional"), ("b2c", "Consumer")],
@@ -100,6 +168,11 @@ class ResPartner(models.Model):
             "dunning_insolvency_state",
             "dunning_customer_kind",
             "dunning_insolvency_date",
+            "dunning_credit_hold_reason",
+            "dunning_litigation_state",
+            "dunning_litigation_date",
+            "dunning_litigation_ref",
+            "dunning_litigation_partner_id",
         ]
 
     @api.depends("is_company", "parent_id.is_company", "commercial_partner_id.is_company")
@@ -110,6 +183,184 @@ class ResPartner(models.Model):
                 partner.dunning_customer_kind = commercial.dunning_customer_kind
             else:
                 partner.dunning_customer_kind = "b2b" if commercial.is_company else "b2c"
+
+    @api.depends_context("company")
+    def _compute_dunning_credit(self):
+        company = self.env.company
+        exposures = self._dunning_get_exposures(company)
+        limits = self._dunning_get_credit_limits(company)
+        for partner in self:
+            commercial = partner.commercial_partner_id.id
+            partner.dunning_exposure = exposures.get(commercial, 0.0)
+            partner.dunning_credit_limit = limits.get(commercial, 0.0)
+            partner.dunning_over_limit = bool(
+                partner.dunning_credit_limit
+                and partner.dunning_exposure > partner.dunning_credit_limit
+            )
+
+    @api.depends_context("company")
+    def _compute_dunning_insured_limit(self):
+        insured = self.env["account.dunning.solvency"]._get_insured_limits(self, self.env.company)
+        for partner in self:
+            partner.dunning_insured_limit = insured.get(partner.commercial_partner_id.id, 0.0)
+
+    def _dunning_get_exposures(self, company):
+        """{commercial partner id: open receivables + draft customer invoices}, two queries."""
+        partners = self.commercial_partner_id
+        exposures = defaultdict(float)
+        for partner, amount in self.env["account.move.line"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum"],
+        ):
+            exposures[partner.commercial_partner_id.id] += amount
+        for partner, amount in self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("state", "=", "draft"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            ["commercial_partner_id"],
+            ["amount_total_signed:sum"],
+        ):
+            exposures[partner.id] += amount
+        return exposures
+
+    def _dunning_get_credit_limits(self, company):
+        """{commercial partner id: limit} (Odoo's credit limit fields), 0 when none applies."""
+        if not company.account_use_credit_limit:
+            return {}
+        limits = {}
+        for partner in self.commercial_partner_id.with_company(company):
+            limits[partner.id] = (
+                partner.credit_limit
+                if partner.use_partner_credit_limit
+                else company.account_default_credit_limit
+            )
+        return limits
+
+    def _dunning_hold_over_limit(self):
+        """Put on credit hold the customers of the current company whose exposure exceeds their
+        credit limit: found with one query on the receivables, logged on each customer."""
+        company = self.env.company
+        if not company.account_use_credit_limit:
+            return self.browse()
+        self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
+                   AND acc.account_type = 'asset_receivable' AND NOT aml.reconciled
+                 GROUP BY p.commercial_partner_id
+                HAVING SUM(aml.amount_residual) > 0
+                """,
+                company=company.id,
+            )
+        )
+        candidates = self.browse([partner_id for (partner_id,) in rows]).filtered(
+            lambda p: not p.dunning_credit_hold
+        )
+        candidates.invalidate_recordset(CREDIT_FIELDS)
+        over = candidates.with_company(company).filtered("dunning_over_limit")
+        if over:
+            over.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"})
+            over._dunning_log(
+                self.env._("Put on credit hold: the exposure exceeds the credit limit.")
+            )
+        return over
+
+    def _dunning_log(self, text):
+        """One internal note per partner, in one batch."""
+        note = self.env.ref("mail.mt_note")
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": partner.id,
+                    "body": Markup("<p>%s</p>") % text,
+                    "message_type": "notification",
+                    "subtype_id": note.id,
+                    "author_id": self.env.user.partner_id.id,
+                }
+                for partner in self
+            ]
+        )
+
+    def write(self, vals):
+        if vals.get("dunning_credit_hold") and "dunning_credit_hold_reason" not in vals:
+            vals = dict(vals, dunning_credit_hold_reason="manual")
+        if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
+            vals = dict(vals, dunning_credit_hold_reason=False)
+        insolvency = {"dunning_insolvency_state", "dunning_insolvency_date"} & set(vals)
+        res = super().write(vals)
+        if insolvency:
+            self.commercial_partner_id._dunning_schedule_claim_declaration()
+        return res
+
+    def _dunning_schedule_claim_declaration(self):
+        """Insolvency proceedings published: remind the collector to declare the claim to the
+        court-appointed representative within 2 months of the publication. One reminder per
+        proceedings, whatever the number of saves."""
+        activity_type = self.env.ref("account_dunning_fr.mail_activity_type_declare_claim")
+        partners = self.filtered(lambda p: p.dunning_insolvency_state and p.dunning_insolvency_date)
+        if not partners:
+            return
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        done = {(a.res_id, a.date_deadline) for a in existing}
+        exposures = partners._dunning_get_exposures(self.env.company)
+        states = dict(self._fields["dunning_insolvency_state"]._description_selection(self.env))
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in partners:
+            deadline = partner.dunning_insolvency_date + relativedelta(
+                months=CLAIM_DECLARATION_MONTHS
+            )
+            if (partner.id, deadline) in done:
+                continue
+            claim = format_amount(
+                self.env, exposures.get(partner.id, 0.0), self.env.company.currency_id
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._(
+                        "Declare the claim of %(amount)s to the court-appointed representative",
+                        amount=claim,
+                    ),
+                    "note": Markup("<p>%s</p>")
+                    % self.env._(
+                        "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
+                        "to the mandataire judiciaire by %(deadline)s at the latest.",
+                        proceedings=states[partner.dunning_insolvency_state],
+                        date=format_date(self.env, partner.dunning_insolvency_date),
+                        amount=claim,
+                        deadline=format_date(self.env, deadline),
+                    ),
+                    "user_id": (partner.dunning_collector_id or self.env.user).id,
+                    "date_deadline": deadline,
+                }
+            )
+        self.env["mail.activity"].create(vals_list)
 
     def _compute_dunning_communication_count(self):
         groups = self.env["account.dunning.communication"]._read_group(

@@ -1,0 +1,270 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_round, format_amount, format_date
+
+from .account_move import OPEN_PAYMENT_STATES
+
+
+class AccountDunningPaymentPlan(models.Model):
+    """A payment plan (échéancier) agreed with a customer over a set of invoices.
+
+    While it is active its invoices are not dunned. Payments on the invoices are allocated to
+    the installments in date order; an installment not covered once its date plus the grace
+    days has passed breaches the plan, and the breach action applies."""
+
+    _name = "account.dunning.payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "account_dunning_payment_plan_invoice_rel",
+        "plan_id",
+        "move_id",
+        string="Invoices",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial')), "
+        "('commercial_partner_id', '=', partner_id)]",
+    )
+    installment_ids = fields.One2many(
+        "account.dunning.payment.plan.installment", "plan_id", string="Installments", copy=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("completed", "Completed"),
+            ("breached", "Breached"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        tracking=True,
+        index=True,
+    )
+    start_date = fields.Date(readonly=True, copy=False)
+    amount_total = fields.Monetary(
+        string="Amount Scheduled",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        help="What the invoices still owed when the plan was activated.",
+    )
+    amount_paid = fields.Monetary(compute="_compute_amount_paid", currency_field="currency_id")
+    grace_days = fields.Integer(
+        default=5, help="Days after an installment's date before it counts as missed."
+    )
+    breach_action = fields.Selection(
+        [
+            ("next_level", "Resume dunning at the next level"),
+            ("level", "Jump to a level"),
+        ],
+        required=True,
+        default="next_level",
+        help="What happens to the invoices when an installment is missed.",
+    )
+    breach_level_id = fields.Many2one(
+        "account.dunning.level",
+        string="Level on Breach",
+        check_company=True,
+        help="E.g. the formal notice: the invoices go to this level at the next run.",
+    )
+    installment_count = fields.Integer(string="Number of Installments", default=3)
+    first_date = fields.Date(string="First Installment", default=fields.Date.context_today)
+    note = fields.Text(help="Terms agreed with the customer, printed on the plan.")
+
+    @api.depends("invoice_ids.amount_residual_signed", "amount_total", "state")
+    def _compute_amount_paid(self):
+        residuals = self._get_residuals()
+        for plan in self:
+            if plan.state in ("draft", "cancelled"):
+                plan.amount_paid = 0.0
+            else:
+                plan.amount_paid = max(plan.amount_total - residuals.get(plan.id, 0.0), 0.0)
+
+    @api.constrains("breach_action", "breach_level_id", "grace_days")
+    def _check_breach(self):
+        for plan in self:
+            if plan.breach_action == "level" and not plan.breach_level_id:
+                raise ValidationError(self.env._("Choose the level the invoices go to on breach."))
+            if plan.grace_days < 0:
+                raise ValidationError(self.env._("Grace days cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("account.dunning.payment.plan") or "/"
+                )
+        return super().create(vals_list)
+
+    def _get_residuals(self):
+        """{plan id: what its invoices still owe, company currency}, one grouped read."""
+        groups = self.env["account.move"]._read_group(
+            [("id", "in", self.invoice_ids.ids)], ["id"], ["amount_residual_signed:sum"]
+        )
+        residual_of = {move.id: amount for move, amount in groups}
+        return {
+            plan.id: sum(residual_of.get(move.id, 0.0) for move in plan.invoice_ids)
+            for plan in self
+        }
+
+    def action_generate_installments(self):
+        """Replace the installments with equal monthly ones covering what the invoices owe."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be rescheduled."))
+            if not plan.invoice_ids or plan.installment_count < 1 or not plan.first_date:
+                raise UserError(
+                    self.env._(
+                        "Choose the invoices, the number of installments and the first date."
+                    )
+                )
+            total = plan._get_residuals()[plan.id]
+            rounding = plan.currency_id.rounding
+            share = float_round(total / plan.installment_count, precision_rounding=rounding)
+            amounts = [share] * (plan.installment_count - 1)
+            amounts.append(float_round(total - sum(amounts), precision_rounding=rounding))
+            plan.installment_ids = [Command.clear()] + [
+                Command.create(
+                    {"date": plan.first_date + relativedelta(months=index), "amount": amount}
+                )
+                for index, amount in enumerate(amounts)
+            ]
+        return True
+
+    def action_activate(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be activated."))
+            open_invoices = plan.invoice_ids.filtered(
+                lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES
+            )
+            if not plan.installment_ids or open_invoices != plan.invoice_ids:
+                raise UserError(
+                    self.env._("A payment plan needs installments and open posted invoices only.")
+                )
+            other = self.search(
+                [
+                    ("id", "!=", plan.id),
+                    ("state", "=", "active"),
+                    ("invoice_ids", "in", plan.invoice_ids.ids),
+                ],
+                limit=1,
+            )
+            if other:
+                raise UserError(
+                    self.env._(
+                        "Some invoices are already in the active payment plan %(plan)s.",
+                        plan=other.name,
+                    )
+                )
+            total = plan._get_residuals()[plan.id]
+            scheduled = sum(plan.installment_ids.mapped("amount"))
+            if float_compare(total, scheduled, precision_rounding=plan.currency_id.rounding):
+                raise UserError(
+                    self.env._(
+                        "The installments (%(scheduled)s) must add up to what the invoices "
+                        "still owe (%(total)s).",
+                        scheduled=format_amount(self.env, scheduled, plan.currency_id),
+                        total=format_amount(self.env, total, plan.currency_id),
+                    )
+                )
+            plan.write(
+                {
+                    "state": "active",
+                    "amount_total": total,
+                    "start_date": fields.Date.context_today(self),
+                }
+            )
+        self._log(self.env._("Payment plan activated: its invoices are not dunned meanwhile."))
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state in ("draft", "active")).write({"state": "cancelled"})
+        return True
+
+    def action_print(self):
+        return self.env.ref("account_dunning_fr.action_report_dunning_payment_plan").report_action(
+            self
+        )
+
+    def _log(self, text):
+        note = self.env.ref("mail.mt_note")
+        vals_list = []
+        for plan in self:
+            body = Markup("<p>%s %s</p>") % (plan.name, text)
+            for model, res_id in (("res.partner", plan.partner_id.id), (self._name, plan.id)):
+                vals_list.append(
+                    {
+                        "model": model,
+                        "res_id": res_id,
+                        "body": body,
+                        "message_type": "notification",
+                        "subtype_id": note.id,
+                        "author_id": self.env.user.partner_id.id,
+                    }
+                )
+        self.env["mail.message"].sudo().create(vals_list)
+
+    @api.model
+    def _check_plans(self, today=None):
+        """Completed or breached: decide the active plans, in batch. Returns the breached."""
+        today = today or fields.Date.context_today(self)
+        plans = self.search([("state", "=", "active")])
+        completed = plans.filtered(lambda p: p.amount_paid >= p.amount_total - 0.005)
+        breached = self.browse()
+        for plan in plans - completed:
+            grace = relativedelta(days=plan.grace_days)
+            overdue = sum(
+                installment.amount
+                for installment in plan.installment_ids
+                if installment.date + grace < today
+            )
+            if plan.amount_paid < overdue - 0.005:
+                breached |= plan
+        completed.write({"state": "completed"})
+        completed._log(self.env._("Payment plan completed."))
+        if breached:
+            breached.write({"state": "breached"})
+            for plan in breached:
+                missed = plan.installment_ids.filtered(
+                    lambda i, plan=plan: i.amount_paid < i.amount and i.date < today
+                )[:1]
+                plan._log(
+                    self.env._(
+                        "Payment plan breached: installment of %(date)s (%(amount)s) missed.",
+                        date=format_date(self.env, missed.date),
+                        amount=format_amount(self.env, missed.amount, plan.currency_id),
+                    )
+                )
+            jump = breached.filtered(lambda p: p.breach_action == "level")
+            for level, group in jump.grouped("breach_level_id").items():
+                group.invoice_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES).write(
+                    {"dunning_level_override_id": level.id}
+                )
+            for company, group in breached.grouped("company_id").items():
+                self.env["account.dunning.run"]._update_next_dates(company, group.invoice_ids.ids)
+        return breached
+
+    @api.model
+    def _cron_check_plans(self):
+        self._check_plans()

@@ -1,0 +1,173 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date
+
+
+class AccountDunningPromise(models.Model):
+    """A customer's promise to pay an amount by a date: escalation pauses until the date plus
+    the grace days. Kept when the customer's receivable went down by the amount since the
+    promise; broken otherwise, and escalation resumes at the next level."""
+
+    _name = "account.dunning.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "date, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(string="Promised Date", required=True, tracking=True)
+    amount = fields.Monetary(required=True, currency_field="currency_id", tracking=True)
+    contact_id = fields.Many2one("res.partner", help="Who made the promise on the customer's side.")
+    user_id = fields.Many2one(
+        "res.users", string="Collector", default=lambda self: self.env.user, tracking=True
+    )
+    note = fields.Text()
+    grace_days = fields.Integer(
+        default=3, help="Days after the promised date before the promise counts as broken."
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        required=True,
+        default="open",
+        tracking=True,
+        index=True,
+    )
+    receivable_at_promise = fields.Monetary(
+        string="Receivable When Promised",
+        readonly=True,
+        currency_field="currency_id",
+        help="The customer's open receivable when the promise was recorded: payments are "
+        "measured against it.",
+    )
+    amount_received = fields.Monetary(
+        compute="_compute_amount_received", currency_field="currency_id"
+    )
+    pause_until = fields.Date(compute="_compute_pause_until", store=True)
+
+    @api.depends("date", "grace_days")
+    def _compute_pause_until(self):
+        for promise in self:
+            promise.pause_until = promise.date and promise.date + timedelta(days=promise.grace_days)
+
+    def _compute_amount_received(self):
+        receivables = self._get_receivables(self.partner_id, self.company_id)
+        for promise in self:
+            current = receivables.get((promise.partner_id.id, promise.company_id.id), 0.0)
+            promise.amount_received = max(promise.receivable_at_promise - current, 0.0)
+
+    @api.constrains("amount", "grace_days")
+    def _check_amount(self):
+        for promise in self:
+            if promise.amount <= 0 or promise.grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "A promise to pay needs a positive amount and no negative grace days."
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        partners = Partner.browse(
+            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
+        )
+        companies = self.env["res.company"].browse(
+            [vals.get("company_id") or self.env.company.id for vals in vals_list]
+        )
+        receivables = self._get_receivables(partners, companies)
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                commercial = Partner.browse(vals["partner_id"]).commercial_partner_id
+                vals["partner_id"] = commercial.id
+                company_id = vals.get("company_id") or self.env.company.id
+                vals["receivable_at_promise"] = receivables.get((commercial.id, company_id), 0.0)
+        promises = super().create(vals_list)
+        promises._log_on_customer("recorded")
+        return promises
+
+    def action_cancel(self):
+        self.filtered(lambda p: p.state == "open").write({"state": "cancelled"})
+        return True
+
+    @api.model
+    def _get_receivables(self, partners, companies):
+        """{(commercial partner id, company id): open receivable balance}, one query."""
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "in", companies.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            ["partner_id", "company_id"],
+            ["amount_residual:sum"],
+        )
+        receivables = {}
+        for partner, company, amount in groups:
+            key = (partner.commercial_partner_id.id, company.id)
+            receivables[key] = receivables.get(key, 0.0) + amount
+        return receivables
+
+    def _log_on_customer(self, event):
+        messages = {
+            "recorded": self.env._("Promise to pay %(amount)s by %(date)s recorded."),
+            "kept": self.env._("Promise to pay %(amount)s by %(date)s kept."),
+            "broken": self.env._(
+                "Promise to pay %(amount)s by %(date)s broken: escalation resumes at the next "
+                "level."
+            ),
+        }
+        note = self.env.ref("mail.mt_note")
+        vals_list = []
+        for promise in self:
+            body = messages[event] % {
+                "amount": format_amount(self.env, promise.amount, promise.currency_id),
+                "date": format_date(self.env, promise.date),
+            }
+            for model, res_id in (
+                ("res.partner", promise.partner_id.id),
+                (self._name, promise.id),
+            ):
+                vals_list.append(
+                    {
+                        "model": model,
+                        "res_id": res_id,
+                        "body": Markup("<p>%s</p>") % body,
+                        "message_type": "notification",
+                        "subtype_id": note.id,
+                        "author_id": self.env.user.partner_id.id,
+                    }
+                )
+        self.env["mail.message"].sudo().create(vals_list)
+
+    @api.model
+    def _check_promises(self, today=None):
+        """Kept or broken: decide the open promises, in batch. Returns the broken ones."""
+        today = today or fields.Date.context_today(self)
+        promises = self.search([("state", "=", "open")])
+        received = {promise.id: promise.amount_received for promise in promises}
+        kept = promises.filtered(lambda p: received[p.id] >= p.amount - 0.005)
+        broken = (promises - kept).filtered(lambda p: p.pause_until < today)
+        kept.write({"state": "kept"})
+        broken.write({"state": "broken"})
+        kept._log_on_customer("kept")
+        broken._log_on_customer("broken")
+        return broken
+
+    @api.model
+    def _cron_check_promises(self):
+        self._check_promises()
