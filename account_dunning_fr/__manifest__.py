@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 {
     "name": "French Dunning (Recouvrement des impayés)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "summary": "Customer dunning and credit collection under French law: reminders, "
     "formal notices, late interest, 40 EUR indemnity",
     "category": "Accounting/Accounting",
@@ -26,6 +26,7 @@
         "reports/account_invoice_templates.xml",
         "data/ir_cron_data.xml",
         "data/account_dunning_credit_data.xml",
+        "reports/account_dunning_payment_plan_reports.xml",
         "reports/account_dunning_payment_plan_templates.xml",
         "views/account_dunning_policy_views.xml",
         "views/account_dunning_run_views.xml",

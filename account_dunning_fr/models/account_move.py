@@ -62,7 +62,9 @@ class AccountMove(models.Model):
     )
     dunning_dispute_reason = fields.Char(string="Dispute Comment", copy=False, tracking=True)
     dunning_partner_on_hold = fields.Boolean(
-        related="commercial_partner_id.dunning_credit_hold", string="Customer on Credit Hold"
+        string="Customer on Credit Hold",
+        compute="_compute_dunning_partner_on_hold",
+        help="The customer is on credit hold in the invoice's company.",
     )
     dunning_dispute_date = fields.Date(string="Dispute Date", copy=False)
     dunning_dispute_note = fields.Text(string="Dispute Note", copy=False)
@@ -154,6 +156,15 @@ class AccountMove(models.Model):
         counts = {move.id: count for move, count in groups}
         for move in self:
             move.dunning_communication_count = counts.get(move.id, 0)
+
+    @api.depends("commercial_partner_id", "company_id")
+    def _compute_dunning_partner_on_hold(self):
+        for company, moves in self.grouped("company_id").items():
+            on_hold = moves.commercial_partner_id.with_company(company).filtered(
+                "dunning_credit_hold"
+            )
+            for move in moves:
+                move.dunning_partner_on_hold = move.commercial_partner_id in on_hold
 
     @api.onchange("dunning_disputed")
     def _onchange_dunning_disputed(self):
@@ -604,7 +615,8 @@ class AccountMove(models.Model):
                 over._dunning_log(
                     self.env._("Put on credit hold: the exposure exceeds the credit limit.")
                 )
-            blocked |= moves.filtered(lambda m: m.commercial_partner_id.dunning_credit_hold)
+            on_hold = partners.filtered("dunning_credit_hold")
+            blocked |= moves.filtered(lambda m, on_hold=on_hold: m.commercial_partner_id in on_hold)
         if not blocked:
             return
         if not self.env.user.has_group("account_dunning_fr.group_dunning_manager"):

@@ -47,13 +47,15 @@ class ResPartner(models.Model):
     )
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
+        company_dependent=True,
         tracking=True,
         help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
-        "new customer invoices are posted by managers only.",
+        "new customer invoices are posted by managers only. Decided per company.",
     )
     dunning_credit_hold_reason = fields.Selection(
         [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
         string="Hold Reason",
+        company_dependent=True,
     )
     dunning_litigation_state = fields.Selection(
         LITIGATION_STATES,
@@ -234,17 +236,15 @@ class ResPartner(models.Model):
         return exposures
 
     def _dunning_get_credit_limits(self, company):
-        """{commercial partner id: limit} (Odoo's credit limit fields), 0 when none applies."""
+        """{commercial partner id: limit} when the company uses credit limits: Odoo's
+        company-dependent credit limit of the customer, which falls back on the company's
+        default limit (Accounting settings) when the customer has none of its own."""
         if not company.account_use_credit_limit:
             return {}
-        limits = {}
-        for partner in self.commercial_partner_id.with_company(company):
-            limits[partner.id] = (
-                partner.credit_limit
-                if partner.use_partner_credit_limit
-                else company.account_default_credit_limit
-            )
-        return limits
+        return {
+            partner.id: partner.credit_limit
+            for partner in self.commercial_partner_id.with_company(company)
+        }
 
     def _dunning_hold_over_limit(self):
         """Put on credit hold the customers of the current company whose exposure exceeds their
