@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, format_amount, format_date
 
 from .account_move import OPEN_PAYMENT_STATES
+from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
 
 
 class AccountDunningPaymentPlan(models.Model):
@@ -26,7 +27,12 @@ class AccountDunningPaymentPlan(models.Model):
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -75,6 +81,7 @@ class AccountDunningPaymentPlan(models.Model):
         [
             ("next_level", "Resume dunning at the next level"),
             ("level", "Jump to a level"),
+            ("hand_over", "Hand the debt over"),
         ],
         required=True,
         default="next_level",
@@ -85,6 +92,11 @@ class AccountDunningPaymentPlan(models.Model):
         string="Level on Breach",
         check_company=True,
         help="E.g. the formal notice: the invoices go to this level at the next run.",
+    )
+    breach_litigation_state = fields.Selection(
+        [state for state in LITIGATION_STATES if state[0] in HANDED_OVER_STATES],
+        string="Hand Over To",
+        help="On breach the customer's debt is handed over: automatic dunning stops.",
     )
     installment_count = fields.Integer(string="Number of Installments", default=3)
     first_date = fields.Date(string="First Installment", default=fields.Date.context_today)
@@ -99,17 +111,25 @@ class AccountDunningPaymentPlan(models.Model):
             else:
                 plan.amount_paid = max(plan.amount_total - residuals.get(plan.id, 0.0), 0.0)
 
-    @api.constrains("breach_action", "breach_level_id", "grace_days")
+    @api.constrains("breach_action", "breach_level_id", "breach_litigation_state", "grace_days")
     def _check_breach(self):
         for plan in self:
             if plan.breach_action == "level" and not plan.breach_level_id:
                 raise ValidationError(self.env._("Choose the level the invoices go to on breach."))
+            if plan.breach_action == "hand_over" and not plan.breach_litigation_state:
+                raise ValidationError(
+                    self.env._("Choose to whom the debt is handed over on breach.")
+                )
             if plan.grace_days < 0:
                 raise ValidationError(self.env._("Grace days cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        Partner.browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
         for vals in vals_list:
+            if vals.get("partner_id"):  # the plan binds the company, not a contact
+                vals["partner_id"] = Partner.browse(vals["partner_id"]).commercial_partner_id.id
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("account.dunning.payment.plan") or "/"
@@ -129,16 +149,17 @@ class AccountDunningPaymentPlan(models.Model):
 
     def action_generate_installments(self):
         """Replace the installments with equal monthly ones covering what the invoices owe."""
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("Only a draft plan can be rescheduled."))
+        residuals = self._get_residuals()
         for plan in self:
-            if plan.state != "draft":
-                raise UserError(self.env._("Only a draft plan can be rescheduled."))
             if not plan.invoice_ids or plan.installment_count < 1 or not plan.first_date:
                 raise UserError(
                     self.env._(
                         "Choose the invoices, the number of installments and the first date."
                     )
                 )
-            total = plan._get_residuals()[plan.id]
+            total = residuals[plan.id]
             rounding = plan.currency_id.rounding
             share = float_round(total / plan.installment_count, precision_rounding=rounding)
             amounts = [share] * (plan.installment_count - 1)
@@ -152,24 +173,33 @@ class AccountDunningPaymentPlan(models.Model):
         return True
 
     def action_activate(self):
+        """Check the plan covers open invoices of its customer, no other active plan and exactly
+        what they owe, then stop dunning them while the installments are paid."""
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("Only a draft plan can be activated."))
+        residuals = self._get_residuals()
+        others = self.search(
+            [
+                ("id", "not in", self.ids),
+                ("state", "=", "active"),
+                ("invoice_ids", "in", self.invoice_ids.ids),
+            ]
+        )
+        taken = {move.id: other for other in others for move in other.invoice_ids}
         for plan in self:
-            if plan.state != "draft":
-                raise UserError(self.env._("Only a draft plan can be activated."))
             open_invoices = plan.invoice_ids.filtered(
-                lambda m: m.state == "posted" and m.payment_state in OPEN_PAYMENT_STATES
+                lambda m, plan=plan: m.state == "posted"
+                and m.payment_state in OPEN_PAYMENT_STATES
+                and m.commercial_partner_id == plan.partner_id.commercial_partner_id
             )
-            if not plan.installment_ids or open_invoices != plan.invoice_ids:
+            if not plan.installment_ids or not open_invoices or open_invoices != plan.invoice_ids:
                 raise UserError(
-                    self.env._("A payment plan needs installments and open posted invoices only.")
+                    self.env._(
+                        "A payment plan needs installments and open posted invoices of its "
+                        "customer only."
+                    )
                 )
-            other = self.search(
-                [
-                    ("id", "!=", plan.id),
-                    ("state", "=", "active"),
-                    ("invoice_ids", "in", plan.invoice_ids.ids),
-                ],
-                limit=1,
-            )
+            other = next((taken[move.id] for move in plan.invoice_ids if move.id in taken), None)
             if other:
                 raise UserError(
                     self.env._(
@@ -177,7 +207,9 @@ class AccountDunningPaymentPlan(models.Model):
                         plan=other.name,
                     )
                 )
-            total = plan._get_residuals()[plan.id]
+            for move in plan.invoice_ids:
+                taken[move.id] = plan
+            total = residuals[plan.id]
             scheduled = sum(plan.installment_ids.mapped("amount"))
             if float_compare(total, scheduled, precision_rounding=plan.currency_id.rounding):
                 raise UserError(
@@ -188,13 +220,8 @@ class AccountDunningPaymentPlan(models.Model):
                         total=format_amount(self.env, total, plan.currency_id),
                     )
                 )
-            plan.write(
-                {
-                    "state": "active",
-                    "amount_total": total,
-                    "start_date": fields.Date.context_today(self),
-                }
-            )
+            plan.amount_total = total
+        self.write({"state": "active", "start_date": fields.Date.context_today(self)})
         self._log(self.env._("Payment plan activated: its invoices are not dunned meanwhile."))
         return True
 
@@ -208,10 +235,13 @@ class AccountDunningPaymentPlan(models.Model):
         )
 
     def _log(self, text):
+        """One note per plan on the plan and its customer, in one batch. ``text`` is the same
+        for every plan, or a {plan id: text} dict."""
         note = self.env.ref("mail.mt_note")
         vals_list = []
         for plan in self:
-            body = Markup("<p>%s %s</p>") % (plan.name, text)
+            plan_text = text[plan.id] if isinstance(text, dict) else text
+            body = Markup("<p>%s %s</p>") % (plan.name, plan_text)
             for model, res_id in (("res.partner", plan.partner_id.id), (self._name, plan.id)):
                 vals_list.append(
                     {
@@ -226,10 +256,10 @@ class AccountDunningPaymentPlan(models.Model):
         self.env["mail.message"].sudo().create(vals_list)
 
     @api.model
-    def _check_plans(self, today=None):
-        """Completed or breached: decide the active plans, in batch. Returns the breached."""
-        today = today or fields.Date.context_today(self)
-        plans = self.search([("state", "=", "active")])
+    def _check_plans(self, company, today):
+        """Completed or breached: decide the active plans of ``company``, in batch. Returns the
+        breached ones."""
+        plans = self.search([("state", "=", "active"), ("company_id", "=", company.id)])
         completed = plans.filtered(lambda p: p.amount_paid >= p.amount_total - 0.005)
         breached = self.browse()
         for plan in plans - completed:
@@ -245,26 +275,30 @@ class AccountDunningPaymentPlan(models.Model):
         completed._log(self.env._("Payment plan completed."))
         if breached:
             breached.write({"state": "breached"})
+            texts = {}
             for plan in breached:
                 missed = plan.installment_ids.filtered(
-                    lambda i, plan=plan: i.amount_paid < i.amount and i.date < today
+                    lambda i: i.amount_paid < i.amount and i.date < today
                 )[:1]
-                plan._log(
-                    self.env._(
-                        "Payment plan breached: installment of %(date)s (%(amount)s) missed.",
-                        date=format_date(self.env, missed.date),
-                        amount=format_amount(self.env, missed.amount, plan.currency_id),
-                    )
+                texts[plan.id] = self.env._(
+                    "Payment plan breached: installment of %(date)s (%(amount)s) missed.",
+                    date=format_date(self.env, missed.date),
+                    amount=format_amount(self.env, missed.amount, plan.currency_id),
                 )
+            breached._log(texts)
             jump = breached.filtered(lambda p: p.breach_action == "level")
             for level, group in jump.grouped("breach_level_id").items():
                 group.invoice_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES).write(
                     {"dunning_level_override_id": level.id}
                 )
+            for state, group in (
+                breached.filtered(lambda p: p.breach_action == "hand_over")
+                .grouped("breach_litigation_state")
+                .items()
+            ):
+                group.partner_id.write(
+                    {"dunning_litigation_state": state, "dunning_litigation_date": today}
+                )
             for company, group in breached.grouped("company_id").items():
                 self.env["account.dunning.run"]._update_next_dates(company, group.invoice_ids.ids)
         return breached
-
-    @api.model
-    def _cron_check_plans(self):
-        self._check_plans()

@@ -22,7 +22,12 @@ class AccountDunningPromise(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -30,7 +35,9 @@ class AccountDunningPromise(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Promised Date", required=True, tracking=True)
     amount = fields.Monetary(required=True, currency_field="currency_id", tracking=True)
-    contact_id = fields.Many2one("res.partner", help="Who made the promise on the customer's side.")
+    contact_id = fields.Many2one(
+        "res.partner", check_company=True, help="Who made the promise on the customer's side."
+    )
     user_id = fields.Many2one(
         "res.users", string="Collector", default=lambda self: self.env.user, tracking=True
     )
@@ -155,10 +162,10 @@ class AccountDunningPromise(models.Model):
         self.env["mail.message"].sudo().create(vals_list)
 
     @api.model
-    def _check_promises(self, today=None):
-        """Kept or broken: decide the open promises, in batch. Returns the broken ones."""
-        today = today or fields.Date.context_today(self)
-        promises = self.search([("state", "=", "open")])
+    def _check_promises(self, company, today):
+        """Kept or broken: decide the open promises of ``company``, in batch. Returns the
+        broken ones."""
+        promises = self.search([("state", "=", "open"), ("company_id", "=", company.id)])
         received = {promise.id: promise.amount_received for promise in promises}
         kept = promises.filtered(lambda p: received[p.id] >= p.amount - 0.005)
         broken = (promises - kept).filtered(lambda p: p.pause_until < today)
@@ -167,7 +174,3 @@ class AccountDunningPromise(models.Model):
         kept._log_on_customer("kept")
         broken._log_on_customer("broken")
         return broken
-
-    @api.model
-    def _cron_check_promises(self):
-        self._check_promises()

@@ -288,8 +288,8 @@ class AccountDunningRun(models.Model):
     def _check_commitments(self, company, date):
         """Decide the promises and payment plans that fell due, then put on credit hold the
         customers whose exposure exceeds their limit: before each run and every day."""
-        self.env["account.dunning.promise"]._check_promises(date)
-        self.env["account.dunning.payment.plan"]._check_plans(date)
+        self.env["account.dunning.promise"]._check_promises(company, date)
+        self.env["account.dunning.payment.plan"]._check_plans(company, date)
         self.env["res.partner"].with_company(company)._dunning_hold_over_limit()
 
     def _get_unallocated_credits(self, partner_ids):
@@ -691,10 +691,19 @@ class AccountDunningRun(models.Model):
     @api.model
     def _cron_check_commitments(self):
         """Daily: promises kept or broken, payment plans completed or breached, credit holds
-        of customers over their limit."""
+        of customers over their limit; company by company, one failing company does not stop
+        the others."""
         # a handful of companies: pylint: disable-next=no-search-all
-        for company in self.env["res.company"].search([]):
-            self.with_company(company)._check_commitments(company, fields.Date.context_today(self))
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company)._check_commitments(
+                        company, fields.Date.context_today(self)
+                    )
+            except (UserError, ValidationError) as error:
+                _logger.warning("Dunning commitments of %s not checked: %s", company.name, error)
+        self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
 
     @api.model
     def _run_daily(self, batch_size=SEND_BATCH_SIZE):

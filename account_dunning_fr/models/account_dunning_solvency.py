@@ -36,6 +36,7 @@ class AccountDunningSolvency(models.Model):
         index=True,
         domain=[("is_company", "=", True)],
         ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -49,7 +50,10 @@ class AccountDunningSolvency(models.Model):
         help="As given by the source, e.g. AFDCC score 7.2, Banque de France rating E+ 4.",
     )
     insurer_id = fields.Many2one(
-        "res.partner", string="Credit Insurer", help="Allianz Trade, Coface, Atradius..."
+        "res.partner",
+        string="Credit Insurer",
+        check_company=True,
+        help="Allianz Trade, Coface, Atradius...",
     )
     limit_requested = fields.Monetary(currency_field="currency_id")
     limit_granted = fields.Monetary(currency_field="currency_id", tracking=True)
