@@ -32,6 +32,7 @@ class TestCreditPromises(CreditCase):
         self.assertEqual(promise.partner_id, self.customer, "recorded on the company")
         self.assertEqual(promise.receivable_at_promise, 900.0)
         self.assertIn("Promise to pay", self._messages(self.customer))
+        self.assertEqual(self.contact.dunning_promise_count, 1)
         self.assertFalse(self._run(TODAY + D(5)), "paused")
         self.assertFalse(self._run(TODAY + D(13)), "paused until the date plus grace days")
         self.assertEqual(promise.state, "open")
@@ -115,7 +116,15 @@ class TestCreditPaymentPlans(CreditCase):
         inv_1, inv_2 = self._invoices(
             [(self.customer, TODAY - D(40), 1000.0), (self.customer, TODAY - D(30), 500.0)]
         )
-        plan = self._plan(inv_1 | inv_2)
+        plan = self.env["account.dunning.payment.plan"].create(
+            {"partner_id": self.contact.id, "installment_count": 3, "first_date": TODAY + D(10)}
+        )
+        self.assertEqual(plan.partner_id, self.customer, "agreed with the company")
+        self.assertEqual(self.contact.dunning_payment_plan_count, 1)
+        action = self.contact.action_view_dunning_payment_plans()
+        self.assertEqual(action["domain"], [("partner_id", "=", self.customer.id)])
+        plan.invoice_ids = [Command.set((inv_1 | inv_2).ids)]
+        plan.action_generate_installments()
         self.assertEqual(plan.installment_ids.mapped("amount"), [500.0, 500.0, 500.0])
         self.assertEqual(
             plan.installment_ids.mapped("date"),
@@ -197,6 +206,12 @@ class TestCreditPaymentPlans(CreditCase):
         twice = self._plan(inv)
         with self.assertRaisesRegex(UserError, "already in the active payment plan"):
             twice.action_activate()
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            plan.installment_ids[0].amount = 1.0
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            plan.installment_ids[0].unlink()
+        with self.assertRaisesRegex(UserError, "Only draft or cancelled"):
+            plan.unlink()
         plan.action_cancel()
         self.assertEqual(plan.state, "cancelled")
         self.assertTrue(self._run(TODAY), "a cancelled plan no longer protects its invoices")

@@ -34,6 +34,7 @@ class AccountDunningPaymentPlan(models.Model):
         tracking=True,
         check_company=True,
     )
+    commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -47,7 +48,7 @@ class AccountDunningPaymentPlan(models.Model):
         check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial')), "
-        "('commercial_partner_id', '=', partner_id)]",
+        "('commercial_partner_id', '=', commercial_partner_id)]",
     )
     installment_ids = fields.One2many(
         "account.dunning.payment.plan.installment", "plan_id", string="Installments", copy=True
@@ -135,6 +136,11 @@ class AccountDunningPaymentPlan(models.Model):
                     self.env["ir.sequence"].next_by_code("account.dunning.payment.plan") or "/"
                 )
         return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_agreed(self):
+        if any(plan.state not in ("draft", "cancelled") for plan in self):
+            raise UserError(self.env._("Only draft or cancelled payment plans can be deleted."))
 
     def _get_residuals(self):
         """{plan id: what its invoices still owe, company currency}, one grouped read."""

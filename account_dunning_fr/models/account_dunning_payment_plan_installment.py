@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountDunningPaymentPlanInstallment(models.Model):
@@ -50,3 +50,28 @@ class AccountDunningPaymentPlanInstallment(models.Model):
     def _check_amount(self):
         if any(installment.amount <= 0 for installment in self):
             raise ValidationError(self.env._("An installment must have a positive amount."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        installments = super().create(vals_list)
+        installments._check_plan_draft()
+        return installments
+
+    def write(self, vals):
+        self._check_plan_draft()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_plan_draft()
+        return super().unlink()
+
+    def _check_plan_draft(self):
+        """The schedule agreed and signed with the customer is evidence: it is not changed once
+        the plan is active. Cancel the plan and agree a new one instead."""
+        if any(installment.plan_id.state != "draft" for installment in self):
+            raise UserError(
+                self.env._(
+                    "The installments of an active or closed payment plan cannot be changed: "
+                    "cancel the plan and agree a new one."
+                )
+            )

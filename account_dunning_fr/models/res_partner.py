@@ -144,6 +144,16 @@ class ResPartner(models.Model):
         compute="_compute_dunning_communication_count",
         groups="account_dunning_fr.group_dunning_user",
     )
+    dunning_promise_count = fields.Integer(
+        string="Open Promises",
+        compute="_compute_dunning_commitment_counts",
+        groups="account_dunning_fr.group_dunning_user",
+    )
+    dunning_payment_plan_count = fields.Integer(
+        string="Payment Plans",
+        compute="_compute_dunning_commitment_counts",
+        groups="account_dunning_fr.group_dunning_user",
+    )
 
     dunning_interest_total = fields.Monetary(
         string="Late Interest Due",
@@ -372,6 +382,26 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_communication_count = counts.get(partner.commercial_partner_id.id, 0)
 
+    def _compute_dunning_commitment_counts(self):
+        """Open promises and plans not closed yet, in the companies of the user."""
+        counts = {}
+        for model, domain in (
+            ("account.dunning.promise", [("state", "=", "open")]),
+            ("account.dunning.payment.plan", [("state", "in", ("draft", "active", "breached"))]),
+        ):
+            groups = self.env[model]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), *domain],
+                ["partner_id"],
+                ["__count"],
+            )
+            counts[model] = {partner.id: count for partner, count in groups}
+        for partner in self:
+            commercial = partner.commercial_partner_id.id
+            partner.dunning_promise_count = counts["account.dunning.promise"].get(commercial, 0)
+            partner.dunning_payment_plan_count = counts["account.dunning.payment.plan"].get(
+                commercial, 0
+            )
+
     def _compute_dunning_penalty_totals(self):
         today = fields.Date.context_today(self)
         moves = self.env["account.move"].search(
@@ -426,6 +456,22 @@ class ResPartner(models.Model):
             )
             policy = defaults.get(self.env.company.id, self.env["account.dunning.policy"])
         return policy
+
+    def action_view_dunning_promises(self):
+        return self._dunning_action_commitments("account_dunning_fr.action_account_dunning_promise")
+
+    def action_view_dunning_payment_plans(self):
+        return self._dunning_action_commitments(
+            "account_dunning_fr.action_account_dunning_payment_plan"
+        )
+
+    def _dunning_action_commitments(self, xml_id):
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {"default_partner_id": commercial.id, "search_default_current": 1}
+        return action
 
     def action_view_dunning_communications(self):
         self.ensure_one()
