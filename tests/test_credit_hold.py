@@ -3,6 +3,8 @@ refused to non-managers, overrides logged; holds decided per company."""
 
 from datetime import timedelta as D
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -124,3 +126,17 @@ class TestCreditHold(CreditCase):
         self.assertTrue(invoice_1.dunning_partner_on_hold)
         with self.assertRaisesRegex(UserError, "credit hold"):
             invoice_1.with_user(self.billing).action_post()
+
+    def test_level_hold_is_decided_in_the_company_of_the_communication(self):
+        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        policy_2 = self._make_policy(company_2)
+        policy_2.level_ids.filtered(lambda level: level.name == "Courtesy").credit_hold = True
+        self._invoices([(self.customer, TODAY - D(15), 70.0)], company=company_2)
+        with freeze_time(TODAY):
+            self.env["account.dunning.run"].sudo()._run_daily()  # as the cron
+        comm = self.env["account.dunning.communication"].search(
+            [("company_id", "=", company_2.id), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(comm.state, "sent")
+        self.assertTrue(self.customer.with_company(company_2).dunning_credit_hold)
+        self.assertFalse(self.customer.with_company(self.company).dunning_credit_hold)

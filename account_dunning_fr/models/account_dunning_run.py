@@ -124,7 +124,7 @@ class AccountDunningRun(models.Model):
             run._compute_communications()
         pending = self.communication_ids.filtered(lambda comm: comm.state == "to_send")
         if len(pending) <= SYNC_SEND_LIMIT:
-            pending._send()
+            self._send_per_company(pending)
         else:
             self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")._trigger()
         return True
@@ -683,10 +683,17 @@ class AccountDunningRun(models.Model):
             self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
             return
         batch = Communication.search(queue_domain, limit=batch_size, order="id")
-        batch._send()
+        self._send_per_company(batch)
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=Communication.search_count(queue_domain)
         )
+
+    @api.model
+    def _send_per_company(self, communications):
+        """Send in the company of each communication: what sending decides for the customer
+        (the credit hold of a level) is decided for that company."""
+        for company, comms in communications.grouped("company_id").items():
+            comms.with_company(company)._send()
 
     @api.model
     def _cron_check_commitments(self):
@@ -718,5 +725,5 @@ class AccountDunningRun(models.Model):
             run.with_company(company)._compute_communications()
         Communication = self.env["account.dunning.communication"]
         while batch := Communication.search(self._get_sending_queue_domain(), limit=batch_size):
-            batch._send()
+            self._send_per_company(batch)
         return self.search([("date", "=", today)])
