@@ -44,16 +44,21 @@ class TestCreditPromises(CreditCase):
 
     def test_partly_paid_promise_is_broken(self):
         inv = self._invoices([(self.customer, TODAY - D(40), 900.0)])
-        promise = self._promise(self.customer, TODAY + D(5), 900.0, grace_days=0)
+        with freeze_time(TODAY):
+            promise = self._promise(self.customer, TODAY + D(5), 900.0, grace_days=0)
         self._pay(inv, 400.0, TODAY + D(4))
         self.assertEqual(promise.amount_received, 400.0)
         self.env["account.dunning.promise"]._check_promises(self.company, TODAY + D(6))
         self.assertEqual(promise.state, "broken")
 
-    def test_kept_promise(self):
+    def test_kept_promise_although_the_customer_kept_buying(self):
         inv = self._invoices([(self.customer_2, TODAY - D(20), 600.0)])
-        promise = self._promise(self.customer_2, TODAY + D(7), 600.0)
-        self._pay(inv, 600.0, TODAY + D(5))
+        self._pay(inv, 100.0, TODAY - D(1))  # before the promise: does not count
+        with freeze_time(TODAY):
+            promise = self._promise(self.customer_2, TODAY + D(7), 500.0)
+        self._invoices([(self.customer_2, TODAY + D(30), 2000.0)])  # a new sale meanwhile
+        self._pay(inv, 500.0, TODAY + D(5))
+        self.assertEqual(promise.amount_received, 500.0)
         self.env["account.dunning.promise"]._check_promises(self.company, TODAY + D(6))
         self.assertEqual(promise.state, "kept")
         self.assertIn("kept", self._messages(self.customer_2))

@@ -52,15 +52,24 @@ class AccountDunningPromise(models.Model):
         tracking=True,
         index=True,
     )
+    date_recorded = fields.Date(
+        string="Recorded On",
+        required=True,
+        readonly=True,
+        default=fields.Date.context_today,
+        help="Payments received from this date on count towards the promise.",
+    )
     receivable_at_promise = fields.Monetary(
         string="Receivable When Promised",
         readonly=True,
         currency_field="currency_id",
-        help="The customer's open receivable when the promise was recorded: payments are "
-        "measured against it.",
+        help="The customer's open receivable when the promise was recorded.",
     )
     amount_received = fields.Monetary(
-        compute="_compute_amount_received", currency_field="currency_id"
+        compute="_compute_amount_received",
+        currency_field="currency_id",
+        help="Payments received from the customer since the promise was recorded, whatever "
+        "the invoices they settle; new invoices do not reduce it.",
     )
     pause_until = fields.Date(compute="_compute_pause_until", store=True)
 
@@ -70,10 +79,14 @@ class AccountDunningPromise(models.Model):
             promise.pause_until = promise.date and promise.date + timedelta(days=promise.grace_days)
 
     def _compute_amount_received(self):
-        receivables = self._get_receivables(self.partner_id, self.company_id)
+        dated = self.filtered("date_recorded")
+        payments = dated._get_payments() if dated else {}
         for promise in self:
-            current = receivables.get((promise.partner_id.id, promise.company_id.id), 0.0)
-            promise.amount_received = max(promise.receivable_at_promise - current, 0.0)
+            promise.amount_received = sum(
+                amount
+                for day, amount in payments.get((promise.partner_id.id, promise.company_id.id), [])
+                if day >= promise.date_recorded
+            )
 
     @api.constrains("amount", "grace_days")
     def _check_amount(self):
@@ -108,6 +121,29 @@ class AccountDunningPromise(models.Model):
     def action_cancel(self):
         self.filtered(lambda p: p.state == "open").write({"state": "cancelled"})
         return True
+
+    def _get_payments(self):
+        """{(commercial partner id, company id): [(day, amount)]}: what the customers of the
+        promises paid (receivable credits of payments and bank entries, not credit notes) since
+        the earliest promise, per day, in one grouped read."""
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("partner_id.commercial_partner_id", "in", self.partner_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "=", "entry"),
+                ("credit", ">", 0),
+                ("date", ">=", min(self.mapped("date_recorded"))),
+            ],
+            ["partner_id", "company_id", "date:day"],
+            ["credit:sum"],
+        )
+        payments = {}
+        for partner, company, day, amount in groups:
+            key = (partner.commercial_partner_id.id, company.id)
+            payments.setdefault(key, []).append((day, amount))
+        return payments
 
     @api.model
     def _get_receivables(self, partners, companies):
