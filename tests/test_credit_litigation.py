@@ -101,3 +101,25 @@ class TestCreditLitigation(CreditCase):
         self.assertEqual(
             sorted(activities.mapped("date_deadline")), [date(2026, 4, 20), date(2026, 5, 1)]
         )
+
+    def test_claim_reminder_once_even_when_done_and_per_company_claims(self):
+        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        self._invoices([(self.customer, TODAY - D(15), 1000.0)])
+        self._invoices([(self.customer, TODAY - D(15), 300.0)], company=company_2)
+        both = self.customer.with_context(allowed_company_ids=[self.company.id, company_2.id])
+        with freeze_time(TODAY):
+            both.write({"dunning_insolvency_state": "safeguard", "dunning_insolvency_date": TODAY})
+        activity_type = self.env.ref("account_dunning_fr.mail_activity_type_declare_claim")
+        activity = self.customer.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        self.assertIn("1,000.00", activity.summary)
+        self.assertIn("Filiale Lyon declares its own claim", str(activity.note))
+        self.assertIn("300.00", str(activity.note))
+        activity.action_done()
+        with freeze_time(TODAY):
+            self.customer.write({"dunning_insolvency_state": "safeguard"})
+        self.assertFalse(
+            self.customer.activity_ids.filtered(lambda a: a.activity_type_id == activity_type),
+            "declared already: no new reminder",
+        )

@@ -321,21 +321,30 @@ class ResPartner(models.Model):
 
     def _dunning_schedule_claim_declaration(self):
         """Insolvency proceedings published: remind the collector to declare the claim to the
-        court-appointed representative within 2 months of the publication. One reminder per
-        proceedings, whatever the number of saves."""
+        court-appointed representative within 2 months of the publication, with what the
+        customer owes to each company of the user. One reminder per proceedings, even once
+        done, whatever the number of saves."""
         activity_type = self.env.ref("account_dunning_fr.mail_activity_type_declare_claim")
         partners = self.filtered(lambda p: p.dunning_insolvency_state and p.dunning_insolvency_date)
         if not partners:
             return
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
+        existing = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
         )
         done = {(a.res_id, a.date_deadline) for a in existing}
-        exposures = partners._dunning_get_exposures(self.env.company)
+        company = self.env.company
+        claims = {
+            other: partners._dunning_get_exposures(other) for other in self.env.companies - company
+        }
+        exposures = partners._dunning_get_exposures(company)
         states = dict(self._fields["dunning_insolvency_state"]._description_selection(self.env))
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
@@ -345,9 +354,24 @@ class ResPartner(models.Model):
             )
             if (partner.id, deadline) in done:
                 continue
-            claim = format_amount(
-                self.env, exposures.get(partner.id, 0.0), self.env.company.currency_id
+            claim = format_amount(self.env, exposures.get(partner.id, 0.0), company.currency_id)
+            note = Markup("<p>%s</p>") % self.env._(
+                "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
+                "to the mandataire judiciaire by %(deadline)s at the latest.",
+                proceedings=states[partner.dunning_insolvency_state],
+                date=format_date(self.env, partner.dunning_insolvency_date),
+                amount=claim,
+                deadline=format_date(self.env, deadline),
             )
+            for other, other_exposures in claims.items():
+                if other_exposures.get(partner.id, 0.0) > 0:
+                    note += Markup("<p>%s</p>") % self.env._(
+                        "%(company)s declares its own claim: %(amount)s.",
+                        company=other.name,
+                        amount=format_amount(
+                            self.env, other_exposures[partner.id], other.currency_id
+                        ),
+                    )
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -357,15 +381,7 @@ class ResPartner(models.Model):
                         "Declare the claim of %(amount)s to the court-appointed representative",
                         amount=claim,
                     ),
-                    "note": Markup("<p>%s</p>")
-                    % self.env._(
-                        "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
-                        "to the mandataire judiciaire by %(deadline)s at the latest.",
-                        proceedings=states[partner.dunning_insolvency_state],
-                        date=format_date(self.env, partner.dunning_insolvency_date),
-                        amount=claim,
-                        deadline=format_date(self.env, deadline),
-                    ),
+                    "note": note,
                     "user_id": (partner.dunning_collector_id or self.env.user).id,
                     "date_deadline": deadline,
                 }
