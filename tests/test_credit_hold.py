@@ -111,6 +111,12 @@ class TestCreditHold(CreditCase):
         company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
         self.customer.dunning_credit_hold = True
         self.assertFalse(self.customer.with_company(company_2).dunning_credit_hold)
+        Partner = self.env["res.partner"]
+        self.assertIn(self.customer, Partner.search([("dunning_credit_hold", "=", True)]))
+        self.assertNotIn(
+            self.customer,
+            Partner.with_company(company_2).search([("dunning_credit_hold", "=", True)]),
+        )
         clerk_2 = new_test_user(
             self.env,
             login="billing.lyon",
