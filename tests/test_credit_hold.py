@@ -91,9 +91,13 @@ class TestCreditHold(CreditCase):
         self._limit(1000.0)
         self._invoices([(self.customer, TODAY + D(20), 900.0)])
         draft = self._draft_invoice(self.customer, 200.0)
-        with self.assertRaisesRegex(UserError, "credit hold"):
+        self.assertTrue(draft.dunning_partner_on_hold, "the banner warns before posting")
+        with self.assertRaisesRegex(
+            UserError, r"exposure \$\xa01,100.00, credit limit \$\xa01,000.00\) is on credit hold"
+        ):
             draft.with_user(self.billing).action_post()
         draft.with_user(self.manager).action_post()
+        self.assertIn(f"invoice {draft.name} of", self._messages(draft))
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertEqual(self.customer.dunning_credit_hold_reason, "limit")
 

@@ -160,9 +160,9 @@ class AccountMove(models.Model):
     @api.depends("commercial_partner_id", "company_id")
     def _compute_dunning_partner_on_hold(self):
         for company, moves in self.grouped("company_id").items():
-            on_hold = moves.commercial_partner_id.with_company(company).filtered(
-                "dunning_credit_hold"
-            )
+            partners = moves.commercial_partner_id.with_company(company)
+            partners.invalidate_recordset(CREDIT_FIELDS)  # this very invoice may change them
+            on_hold = partners.filtered(lambda p: p.dunning_credit_hold or p.dunning_over_limit)
             for move in moves:
                 move.dunning_partner_on_hold = move.commercial_partner_id in on_hold
 
@@ -587,23 +587,24 @@ class AccountMove(models.Model):
         return self.with_context(default_move_type="out_invoice").create(vals_list)
 
     def _post(self, soft=True):
-        self._dunning_check_credit_hold()
+        overridden = self._dunning_check_credit_hold()
         penalty_moves = self.filtered("dunning_is_penalty_invoice")
         penalty_moves._dunning_check_not_charged_twice()
         posted = super()._post(soft=soft)
+        (overridden & posted)._dunning_log_hold_override()
         posted.filtered("dunning_is_penalty_invoice")._dunning_record_charges()
         return posted
 
     def _dunning_check_credit_hold(self):
         """New customer invoices of customers on credit hold (or over their credit limit) are
-        posted by dunning managers only; their override is logged on the invoice and the
-        customer."""
+        posted by dunning managers only. Returns the invoices posted over a hold."""
+        blocked = self.env["account.move"]
         invoices = self.filtered(
             lambda m: m.move_type == "out_invoice" and not m.dunning_is_penalty_invoice
         )
         if not invoices:
-            return
-        blocked = self.env["account.move"]
+            return blocked
+        labels = []
         for company, moves in invoices.grouped("company_id").items():
             partners = moves.commercial_partner_id.with_company(company)
             partners.invalidate_recordset(CREDIT_FIELDS)  # receivables changed since last read
@@ -617,23 +618,41 @@ class AccountMove(models.Model):
                 )
             on_hold = partners.filtered("dunning_credit_hold")
             blocked |= moves.filtered(lambda m, on_hold=on_hold: m.commercial_partner_id in on_hold)
-        if not blocked:
-            return
-        if not self.env.user.has_group("account_dunning_fr.group_dunning_manager"):
+            for partner in on_hold:
+                if partner.dunning_over_limit:
+                    currency = company.currency_id
+                    labels.append(
+                        self.env._(
+                            "%(customer)s (exposure %(exposure)s, credit limit %(limit)s)",
+                            customer=partner.display_name,
+                            exposure=format_amount(self.env, partner.dunning_exposure, currency),
+                            limit=format_amount(self.env, partner.dunning_credit_limit, currency),
+                        )
+                    )
+                else:
+                    labels.append(partner.display_name)
+        if blocked and not self.env.user.has_group("account_dunning_fr.group_dunning_manager"):
             raise UserError(
                 self.env._(
                     "%(customers)s is on credit hold: a new invoice can only be posted by a "
                     "dunning manager. Ask for a payment first, or ask a manager to post it.",
-                    customers=", ".join(blocked.commercial_partner_id.mapped("display_name")),
+                    customers=", ".join(labels),
                 )
             )
+        return blocked
+
+    def _dunning_log_hold_override(self):
+        """A manager posted invoices over a credit hold: noted on the invoices and their
+        customers, in one batch."""
+        if not self:
+            return
         note = self.env.ref("mail.mt_note")
         vals_list = []
-        for move in blocked:
+        for move in self:
             body = Markup("<p>%s</p>") % self.env._(
                 "Credit hold overridden by %(user)s: invoice %(invoice)s of %(amount)s posted.",
                 user=self.env.user.name,
-                invoice=move.name if move.name and move.name != "/" else move.ref or "",
+                invoice=move.name,
                 amount=format_amount(self.env, move.amount_total, move.currency_id),
             )
             for model, res_id in (
