@@ -711,10 +711,13 @@ class AccountDunningCommunication(models.Model):
         self.env["account.move"].invalidate_model(
             ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
         )
-        hold = self.filtered(lambda comm: comm.level_id.credit_hold).partner_id
-        hold = hold.filtered(lambda partner: not partner.dunning_credit_hold)
-        if hold:
-            hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
+        holding = self.filtered(lambda comm: comm.level_id.credit_hold)
+        for company, comms in holding.grouped("company_id").items():  # holds are per company
+            hold = comms.partner_id.with_company(company).filtered(
+                lambda partner: not partner.dunning_credit_hold
+            )
+            if hold:
+                hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
         notified = self.filtered(lambda comm: comm.channel == "formal_notice").partner_id
         notified = notified.filtered(
             lambda partner: partner.dunning_litigation_state in (False, "amicable")
