@@ -15,6 +15,7 @@ from odoo.tools import groupby as tools_groupby
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
+from .dunning_notes import post_notes
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 
 # Shipped email template of each tone, used when a level's tone does not fit the communication.
@@ -388,11 +389,8 @@ class AccountDunningCommunication(models.Model):
                 "cancel_uid": self.env.uid,
             }
         )
-        for comm in to_cancel:
-            comm.message_post(
-                body=self.env._("Cancelled: %(reason)s", reason=reason.strip()),
-                subtype_xmlid="mail.mt_note",
-            )
+        body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
+        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
         return True
 
     def action_create_penalty_invoice(self):
@@ -731,15 +729,9 @@ class AccountDunningCommunication(models.Model):
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)
 
     def _log_evidence(self):
-        """Post one note per communication on the customer and on each invoice, in batch.
-
-        Notes are internal (never emailed), so the sender, reply-to and record names that
-        mail.message would look up one message at a time are given here."""
-        note = self.env.ref("mail.mt_note")
-        author = self.env.user.partner_id
-        email_from = author.email_formatted or self.env.company.email_formatted or False
+        """Post one note per communication on the customer and on each invoice, in batch."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        vals_list = []
+        notes = []
         for comm in self:
             body = Markup('<p><a href="#" data-oe-model="%s" data-oe-id="%s">%s</a> %s</p>') % (
                 self._name,
@@ -756,20 +748,8 @@ class AccountDunningCommunication(models.Model):
                     )
                 ),
             )
-            targets = [("res.partner", comm.partner_id.id, comm.partner_id.display_name)]
-            targets += [("account.move", line.move_id.id, line.move_name) for line in comm.line_ids]
-            vals_list += [
-                {
-                    "model": model,
-                    "res_id": res_id,
-                    "record_name": record_name,
-                    "body": body,
-                    "message_type": "notification",
-                    "subtype_id": note.id,
-                    "author_id": author.id,
-                    "email_from": email_from,
-                    "reply_to": email_from,
-                }
-                for model, res_id, record_name in targets
+            notes.append(("res.partner", comm.partner_id.id, comm.partner_id.display_name, body))
+            notes += [
+                ("account.move", line.move_id.id, line.move_name, body) for line in comm.line_ids
             ]
-        self.env["mail.message"].sudo().create(vals_list)
+        post_notes(self.env, notes)

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round, format_amount, format_date
 
 from .account_move import OPEN_PAYMENT_STATES
+from .dunning_notes import post_notes
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
 
 
@@ -243,23 +244,15 @@ class AccountDunningPaymentPlan(models.Model):
     def _log(self, text):
         """One note per plan on the plan and its customer, in one batch. ``text`` is the same
         for every plan, or a {plan id: text} dict."""
-        note = self.env.ref("mail.mt_note")
-        vals_list = []
+        notes = []
         for plan in self:
             plan_text = text[plan.id] if isinstance(text, dict) else text
             body = Markup("<p>%s %s</p>") % (plan.name, plan_text)
-            for model, res_id in (("res.partner", plan.partner_id.id), (self._name, plan.id)):
-                vals_list.append(
-                    {
-                        "model": model,
-                        "res_id": res_id,
-                        "body": body,
-                        "message_type": "notification",
-                        "subtype_id": note.id,
-                        "author_id": self.env.user.partner_id.id,
-                    }
-                )
-        self.env["mail.message"].sudo().create(vals_list)
+            notes += [
+                ("res.partner", plan.partner_id.id, plan.partner_id.display_name, body),
+                (self._name, plan.id, plan.name, body),
+            ]
+        post_notes(self.env, notes)
 
     @api.model
     def _check_plans(self, company, today):

@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
+from .dunning_notes import post_notes
+
 
 class AccountDunningPromise(models.Model):
     """A customer's promise to pay an amount by a date: escalation pauses until the date plus
@@ -107,7 +109,7 @@ class AccountDunningPromise(models.Model):
         companies = self.env["res.company"].browse(
             [vals.get("company_id") or self.env.company.id for vals in vals_list]
         )
-        receivables = self._get_receivables(partners, companies)
+        receivables = partners._dunning_get_receivables(companies)
         for vals in vals_list:
             if vals.get("partner_id"):
                 commercial = Partner.browse(vals["partner_id"]).commercial_partner_id
@@ -145,26 +147,6 @@ class AccountDunningPromise(models.Model):
             payments.setdefault(key, []).append((day, amount))
         return payments
 
-    @api.model
-    def _get_receivables(self, partners, companies):
-        """{(commercial partner id, company id): open receivable balance}, one query."""
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids),
-                ("company_id", "in", companies.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-            ],
-            ["partner_id", "company_id"],
-            ["amount_residual:sum"],
-        )
-        receivables = {}
-        for partner, company, amount in groups:
-            key = (partner.commercial_partner_id.id, company.id)
-            receivables[key] = receivables.get(key, 0.0) + amount
-        return receivables
-
     def _log_on_customer(self, event):
         messages = {
             "recorded": self.env._("Promise to pay %(amount)s by %(date)s recorded."),
@@ -174,28 +156,20 @@ class AccountDunningPromise(models.Model):
                 "level."
             ),
         }
-        note = self.env.ref("mail.mt_note")
-        vals_list = []
+        notes = []
         for promise in self:
-            body = messages[event] % {
-                "amount": format_amount(self.env, promise.amount, promise.currency_id),
-                "date": format_date(self.env, promise.date),
-            }
-            for model, res_id in (
-                ("res.partner", promise.partner_id.id),
-                (self._name, promise.id),
-            ):
-                vals_list.append(
-                    {
-                        "model": model,
-                        "res_id": res_id,
-                        "body": Markup("<p>%s</p>") % body,
-                        "message_type": "notification",
-                        "subtype_id": note.id,
-                        "author_id": self.env.user.partner_id.id,
-                    }
-                )
-        self.env["mail.message"].sudo().create(vals_list)
+            body = Markup("<p>%s</p>") % (
+                messages[event]
+                % {
+                    "amount": format_amount(self.env, promise.amount, promise.currency_id),
+                    "date": format_date(self.env, promise.date),
+                }
+            )
+            notes += [
+                ("res.partner", promise.partner_id.id, promise.partner_id.display_name, body),
+                (self._name, promise.id, promise.display_name, body),
+            ]
+        post_notes(self.env, notes)
 
     @api.model
     def _check_promises(self, company, today):

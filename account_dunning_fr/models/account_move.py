@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
+from .dunning_notes import post_notes
 from .late_interest import interest_segments
 from .res_partner import CREDIT_FIELDS
 
@@ -646,8 +647,7 @@ class AccountMove(models.Model):
         customers, in one batch."""
         if not self:
             return
-        note = self.env.ref("mail.mt_note")
-        vals_list = []
+        notes = []
         for move in self:
             body = Markup("<p>%s</p>") % self.env._(
                 "Credit hold overridden by %(user)s: invoice %(invoice)s of %(amount)s posted.",
@@ -655,21 +655,12 @@ class AccountMove(models.Model):
                 invoice=move.name,
                 amount=format_amount(self.env, move.amount_total, move.currency_id),
             )
-            for model, res_id in (
-                ("account.move", move.id),
-                ("res.partner", move.commercial_partner_id.id),
-            ):
-                vals_list.append(
-                    {
-                        "model": model,
-                        "res_id": res_id,
-                        "body": body,
-                        "message_type": "notification",
-                        "subtype_id": note.id,
-                        "author_id": self.env.user.partner_id.id,
-                    }
-                )
-        self.env["mail.message"].sudo().create(vals_list)
+            partner = move.commercial_partner_id
+            notes += [
+                ("account.move", move.id, move.name, body),
+                ("res.partner", partner.id, partner.display_name, body),
+            ]
+        post_notes(self.env, notes)
 
     def _dunning_penalty_lines(self):
         return self.invoice_line_ids.filtered("dunning_penalty_source_id")

@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
+from .dunning_notes import post_notes
+
 LITIGATION_STATES = [
     ("amicable", "Amicable"),
     ("formal_notice", "Formal notice sent"),
@@ -203,7 +205,7 @@ class ResPartner(models.Model):
         limits = self._dunning_get_credit_limits(company)
         for partner in self:
             commercial = partner.commercial_partner_id.id
-            partner.dunning_exposure = exposures.get(commercial, 0.0)
+            partner.dunning_exposure = exposures.get((commercial, company.id), 0.0)
             partner.dunning_credit_limit = limits.get(commercial, 0.0)
             partner.dunning_over_limit = bool(
                 partner.dunning_credit_limit
@@ -216,33 +218,38 @@ class ResPartner(models.Model):
         for partner in self:
             partner.dunning_insured_limit = insured.get(partner.commercial_partner_id.id, 0.0)
 
-    def _dunning_get_exposures(self, company):
-        """{commercial partner id: open receivables + draft customer invoices}, two queries."""
-        partners = self.commercial_partner_id
-        exposures = defaultdict(float)
-        for partner, amount in self.env["account.move.line"]._read_group(
+    def _dunning_get_receivables(self, companies):
+        """{(commercial partner id, company id): open receivable balance}, one grouped read."""
+        receivables = defaultdict(float)
+        for partner, company, amount in self.env["account.move.line"]._read_group(
             [
-                ("partner_id.commercial_partner_id", "in", partners.ids),
-                ("company_id", "=", company.id),
+                ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "in", companies.ids),
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
                 ("reconciled", "=", False),
             ],
-            ["partner_id"],
+            ["partner_id", "company_id"],
             ["amount_residual:sum"],
         ):
-            exposures[partner.commercial_partner_id.id] += amount
-        for partner, amount in self.env["account.move"]._read_group(
+            receivables[partner.commercial_partner_id.id, company.id] += amount
+        return receivables
+
+    def _dunning_get_exposures(self, companies):
+        """{(commercial partner id, company id): open receivables + draft customer invoices},
+        two grouped reads whatever the number of customers and companies."""
+        exposures = self._dunning_get_receivables(companies)
+        for partner, company, amount in self.env["account.move"]._read_group(
             [
-                ("commercial_partner_id", "in", partners.ids),
-                ("company_id", "=", company.id),
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "in", companies.ids),
                 ("state", "=", "draft"),
                 ("move_type", "in", ("out_invoice", "out_refund")),
             ],
-            ["commercial_partner_id"],
+            ["commercial_partner_id", "company_id"],
             ["amount_total_signed:sum"],
         ):
-            exposures[partner.id] += amount
+            exposures[partner.id, company.id] += amount
         return exposures
 
     def _dunning_get_credit_limits(self, company):
@@ -293,19 +300,9 @@ class ResPartner(models.Model):
 
     def _dunning_log(self, text):
         """One internal note per partner, in one batch."""
-        note = self.env.ref("mail.mt_note")
-        self.env["mail.message"].sudo().create(
-            [
-                {
-                    "model": "res.partner",
-                    "res_id": partner.id,
-                    "body": Markup("<p>%s</p>") % text,
-                    "message_type": "notification",
-                    "subtype_id": note.id,
-                    "author_id": self.env.user.partner_id.id,
-                }
-                for partner in self
-            ]
+        body = Markup("<p>%s</p>") % text
+        post_notes(
+            self.env, [("res.partner", partner.id, partner.display_name, body) for partner in self]
         )
 
     def write(self, vals):
@@ -341,10 +338,7 @@ class ResPartner(models.Model):
         )
         done = {(a.res_id, a.date_deadline) for a in existing}
         company = self.env.company
-        claims = {
-            other: partners._dunning_get_exposures(other) for other in self.env.companies - company
-        }
-        exposures = partners._dunning_get_exposures(company)
+        exposures = partners._dunning_get_exposures(self.env.companies | company)
         states = dict(self._fields["dunning_insolvency_state"]._description_selection(self.env))
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
@@ -354,7 +348,9 @@ class ResPartner(models.Model):
             )
             if (partner.id, deadline) in done:
                 continue
-            claim = format_amount(self.env, exposures.get(partner.id, 0.0), company.currency_id)
+            claim = format_amount(
+                self.env, exposures.get((partner.id, company.id), 0.0), company.currency_id
+            )
             note = Markup("<p>%s</p>") % self.env._(
                 "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
                 "to the mandataire judiciaire by %(deadline)s at the latest.",
@@ -363,14 +359,13 @@ class ResPartner(models.Model):
                 amount=claim,
                 deadline=format_date(self.env, deadline),
             )
-            for other, other_exposures in claims.items():
-                if other_exposures.get(partner.id, 0.0) > 0:
+            for other in self.env.companies - company:
+                other_claim = exposures.get((partner.id, other.id), 0.0)
+                if other_claim > 0:
                     note += Markup("<p>%s</p>") % self.env._(
                         "%(company)s declares its own claim: %(amount)s.",
                         company=other.name,
-                        amount=format_amount(
-                            self.env, other_exposures[partner.id], other.currency_id
-                        ),
+                        amount=format_amount(self.env, other_claim, other.currency_id),
                     )
             vals_list.append(
                 {
