@@ -46,6 +46,23 @@ PAYMENT_TERMS_DAYS = (30, 45, 60)  # invoice date = due date - term (L441-10: at
 CUSTOMER_REF = "DEMO-CUST-%02d"
 PRODUCT_REF = "DEMO-PRD-%02d"
 LANG = "fr_FR"
+# Scaled demo (build_demo(scale=N), used by the acceptance suite): copy k >= 2 of the customer base
+# is set in another city, a third of its customers read English, and the first company of copy 2
+# owes a long list of invoices (a formal notice and a statement over several pages).
+SCALE_CITIES = [
+    ("75011", "Paris"),
+    ("13001", "Marseille"),
+    ("31000", "Toulouse"),
+    ("44000", "Nantes"),
+    ("67000", "Strasbourg"),
+    ("59000", "Lille"),
+    ("33000", "Bordeaux"),
+    ("06000", "Nice"),
+]
+SCALE_ENGLISH_EVERY = 3  # in copies >= 2, every third customer reads English
+SCALE_LANG = "en_US"
+LONG_ACCOUNT_INVOICES = 40
+LONG_ACCOUNT_DUE_DAYS = (-140, -50)  # relative to today
 
 COMPANY = {
     "name": "Atelier Dupont SAS",
@@ -253,25 +270,39 @@ def _create_products(env, company):
     )
 
 
-def _create_customers(env, company, rng):
-    """The 20 commercial partners (19 companies, then the consumer) and the 6 contacts."""
+def _customer_copy(copy, index, name, zip_code, city, domain):
+    """(name, zip, city, email domain, language, ref) of customer ``index`` in copy ``copy`` of
+    the customer base: copy 1 is the base itself."""
+    if copy == 1:
+        return name, zip_code, city, domain, LANG, CUSTOMER_REF % index
+    zip_code, city = SCALE_CITIES[(copy - 2) % len(SCALE_CITIES)]
+    lang = SCALE_LANG if index % SCALE_ENGLISH_EVERY == 0 else LANG
+    domain = domain and f"{domain}-{copy}"
+    return f"{name} ({city})", zip_code, city, domain, lang, CUSTOMER_REF % (copy * 100 + index)
+
+
+def _create_customers(env, company, rng, copy=1):
+    """The 20 commercial partners (19 companies, then the consumer) and the 6 contacts of copy
+    ``copy`` of the customer base (see SCALE_CITIES)."""
     france = env.ref("base.fr")
     Partner = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
     vals_list = []
-    for index, (name, street, zip_code, city, domain) in enumerate(CUSTOMER_COMPANIES, start=1):
+    for index, base in enumerate(CUSTOMER_COMPANIES, start=1):
+        name, zip_code, city, domain, lang, ref = _customer_copy(copy, index, *base[:1], *base[2:])
+        street = base[1]
         siren = luhn_complete("".join(str(rng.randint(0, 9)) for _ in range(8)))
         if siren[0] == "0":  # keep SIRENs 9 significant digits long
             siren = luhn_complete("3" + siren[1:8])
         vals = {
             "name": name,
-            "ref": CUSTOMER_REF % index,
+            "ref": ref,
             "is_company": True,
             "company_id": company.id,
             "street": street,
             "zip": zip_code,
             "city": city,
             "country_id": france.id,
-            "lang": LANG,
+            "lang": lang,
             "phone": f"+33 {rng.randint(1, 5)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
             f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
             "email": f"contact@{domain}.example" if domain else False,
@@ -283,17 +314,20 @@ def _create_customers(env, company, rng):
             vals["siret"] = siret_from_siren(siren)
         vals_list.append(vals)
     name, street, zip_code, city, mailbox = CONSUMER
+    name, zip_code, city, mailbox, lang, ref = _customer_copy(
+        copy, len(CUSTOMER_COMPANIES) + 1, name, zip_code, city, mailbox
+    )
     vals_list.append(
         {
             "name": name,
-            "ref": CUSTOMER_REF % (len(CUSTOMER_COMPANIES) + 1),
+            "ref": ref,
             "is_company": False,
             "company_id": company.id,
             "street": street,
             "zip": zip_code,
             "city": city,
             "country_id": france.id,
-            "lang": LANG,
+            "lang": lang,
             "phone": "+33 6 12 34 56 78",
             "email": f"{mailbox}@mail.example",
         }
@@ -307,8 +341,8 @@ def _create_customers(env, company, rng):
                 "type": contact_type,
                 "function": function,
                 "company_id": company.id,
-                "lang": LANG,
-                "email": f"{mailbox}@{CUSTOMER_COMPANIES[parent][4]}.example",
+                "lang": customers[parent].lang,
+                "email": f"{mailbox}@{customers[parent].email.split('@')[1]}",
             }
             for parent, name, contact_type, mailbox, function in CONTACTS
         ]
@@ -443,6 +477,47 @@ def _register_payments(env, company, invoices, rng, today):
     return partial, paid, payments
 
 
+def _create_long_account(env, company, customer, products, rng, today):
+    """LONG_ACCOUNT_INVOICES open invoices of ``customer``, all late: its formal notice and its
+    statement of account run over several pages."""
+    journal = env["account.journal"].search(
+        [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+    )
+    vals_list = []
+    for _index in range(LONG_ACCOUNT_INVOICES):
+        due = today + timedelta(days=rng.randint(*LONG_ACCOUNT_DUE_DAYS))
+        product_index = rng.randrange(len(products))
+        _name, _type, price, quantities = PRODUCTS[product_index]
+        vals_list.append(
+            {
+                "move_type": "out_invoice",
+                "company_id": company.id,
+                "journal_id": journal.id,
+                "partner_id": customer.id,
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "date": due - timedelta(days=30),
+                "ref": f"BC-{rng.randint(1000, 9999)}",
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": products[product_index].id,
+                            "quantity": rng.choice(quantities),
+                            "price_unit": price,
+                        },
+                    )
+                ],
+            }
+        )
+    vals_list.sort(key=lambda vals: (vals["invoice_date"], vals["invoice_date_due"]))
+    Move = env["account.move"].with_company(company)
+    moves = Move.with_context(tracking_disable=True, mail_create_nolog=True).create(vals_list)
+    moves.action_post()
+    return moves
+
+
 def _set_dispute(env, invoices, excluded, today):
     if "dunning_disputed" not in env["account.move"]._fields:
         return env["account.move"]
@@ -498,7 +573,7 @@ def _collect(env, company, created):
     }
 
 
-def build_demo(env, today=None, chart_template="fr", company=None):
+def build_demo(env, today=None, chart_template="fr", company=None, scale=1):
     """Build the demo data (see the module docstring) and return a dict of the records:
     ``created`` (False when the demo already existed and nothing was done), ``company``,
     ``customers``, ``contacts``, ``products``, ``invoices``, ``credit_notes``,
@@ -508,6 +583,9 @@ def build_demo(env, today=None, chart_template="fr", company=None):
     :param chart_template: chart of accounts to load on the company when it has another one;
         ``None`` keeps the company's chart (or loads ``generic_coa`` when it has none)
     :param company: build in this company instead of ``base.main_company`` (not renamed)
+    :param scale: number of copies of the customer base (20 customers, 100 invoices each); from
+        2 on, the copies are in other cities, a third of their customers read English, and
+        one customer owes LONG_ACCOUNT_INVOICES late invoices (the acceptance suite uses it)
     """
     rename = not company
     company = company or env.ref("base.main_company")
@@ -536,6 +614,14 @@ def build_demo(env, today=None, chart_template="fr", company=None):
     )
     partial, paid, _payments = _register_payments(env, company, invoices, rng, today)
     _set_dispute(env, invoices, partial | paid, today)
+    for copy in range(2, scale + 1):
+        copy_customers, copy_contacts = _create_customers(env, company, rng, copy=copy)
+        copy_invoices, _credit_note = _create_invoices(
+            env, company, copy_customers, copy_contacts, products, rng, today
+        )
+        _register_payments(env, company, copy_invoices, rng, today)
+        if copy == 2:
+            _create_long_account(env, company, copy_customers[0], products, rng, today)
     _logger.info("Demo data created in %s", company.name)
     return _collect(env, company, created=True)
 
