@@ -16,6 +16,7 @@ origin at the top left corner of the page.
 import html
 import itertools
 import logging
+import os
 import pathlib
 import re
 import subprocess
@@ -43,9 +44,15 @@ MIN_CONTINUATION_WORDS = 25
 OVERLAP_TOLERANCE = 1.5
 
 _REPORT_LOGGER = "odoo.addons.base.models.ir_actions_report"
+# What wkhtmltopdf prints when it could not fetch the report's styles (or any resource) from the
+# server: refused or unreachable, missing (404), denied. Not listed: the UnknownContentError or
+# ProtocolUnknownError that follows the empty ``background-image: url()`` of Odoo's own layouts
+# (web.external_layout_*), which wkhtmltopdf resolves to the server's home page; the layout
+# checks would show a document laid out without its styles (text in the margins).
 _LOAD_FAILURES = re.compile(
-    r"ConnectionRefused|Could not load|Failed to load|network error|HostNotFound|"
-    r"ProtocolUnknown|ContentNotFound|Connection refused|TimeoutError",
+    r"ConnectionRefused|Connection refused|Could not load|Failed to load|HostNotFound|"
+    r"TimeoutError|ContentNotFound|ContentAccessDenied|AuthenticationRequired|"
+    r"RemoteHostClosed|ProxyConnection",
     re.IGNORECASE,
 )
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -100,7 +107,8 @@ class RenderedPdf:
     ``margins_mm`` (left, right) are the horizontal margins of the paper format (points beyond
     them are outside the printable area), ``header_mm``/``footer_mm`` the heights of the top and
     bottom margins where the layout prints its header and footer, ``expected_cells`` the texts
-    of the HTML table cells (checked by ``layout_problems``)."""
+    of the HTML table cells and ``closing_blocks`` the texts of the closing blocks (closing
+    paragraph, salutation, signature) of the report's HTML, used by ``layout_problems``."""
 
     def __init__(
         self,
@@ -110,6 +118,8 @@ class RenderedPdf:
         header_mm=0.0,
         footer_mm=0.0,
         expected_cells=(),
+        closing_blocks=(),
+        table_headers=(),
     ):
         self.pdf = pdf
         self.pages = pages
@@ -117,6 +127,8 @@ class RenderedPdf:
         self.header_mm = header_mm
         self.footer_mm = footer_mm
         self.expected_cells = list(expected_cells)
+        self.closing_blocks = list(closing_blocks)
+        self.table_headers = [list(cells) for cells in table_headers]
 
     def __repr__(self):
         return f"<RenderedPdf {len(self.pages)} page(s), {len(self.words)} words>"
@@ -216,6 +228,28 @@ class RenderedPdf:
         cache[page.number] = successors
         return successors
 
+    def documents(self):
+        """The pages of each document of a batch, from the footer's "N / M" page numbers."""
+        documents = []
+        for page in self.pages:
+            numbers = self._page_numbers(page)
+            if not documents or (numbers and numbers[0] == 1):
+                documents.append([])
+            documents[-1].append(page)
+        return documents
+
+    def top_of_page(self, page, row_start):
+        """The words at the top of ``page``'s body, above the first word matching the regular
+        expression ``row_start`` (the first cell of a table row), and the number of words
+        matching it on the page: on page 2 of a long table, the repeated header, then rows."""
+        body = self._body_words(self.pages[page - 1])
+        starts = [word for word in body if re.fullmatch(row_start, word.text)]
+        if not starts:
+            return [], 0
+        first = min(word.y0 for word in starts)
+        above = [word for word in body if word.y1 <= first + OVERLAP_TOLERANCE]
+        return [word.text for word in sorted(above, key=lambda w: (w.x0, w.y0))], len(starts)
+
     # -- pictures -------------------------------------------------------------------------
 
     def images(self, dpi=60):
@@ -241,11 +275,17 @@ class RenderedPdf:
         - Text outside the printable area: a word box beyond the page's printable width (the
           paper format's left and right margins, the report styles' 7 mm when it uses CSS
           margins) or within 5 mm of the top or bottom edge (what printers cannot print); a word
-          cut at the right edge shows as a box running into the right margin.
+          cut at the right edge shows as a box running into the right margin, a line cut by
+          the page break as boxes across the body's bottom (or top) edge, the paper format's
+          bottom (top) margin. A document laid out without its styles fails here too: its text
+          starts at the very edge of the page.
         - A page holding only a closing or signature block: a page after the first page of its
           document (the footer's "N / M" page number, else the document's second page and next)
-          whose words between the header and the footer are fewer than
-          ``MIN_CONTINUATION_WORDS``.
+          whose words between the header and the footer (the paper format's top and bottom
+          margins) are all words of the document's closing blocks (``closing_blocks``: the HTML
+          elements named ``dunning_closing`` or ``dunning_signature``), or are fewer than
+          ``MIN_CONTINUATION_WORDS`` and mostly not words of a table cell (a page with the
+          repeated header and the last rows of a table is fine).
         - A truncated or lost table cell: the text of each cell of the report's HTML tables
           (``expected_cells``, known when the PDF comes from ``render_report``) is found in the
           PDF with ``contains`` (wraps allowed); a cell cut by the page or clipped by its
@@ -294,6 +334,15 @@ class RenderedPdf:
             for word in page.words
             if word.x0 < left or word.x1 > right or word.y0 < top or word.y1 > bottom
         ]
+        # a line the page break cuts in two shows on both pages, across the body's edges
+        body_top = self.header_mm * MM
+        body_bottom = page.height - self.footer_mm * MM
+        problems += [
+            f"page {page.number}: {word.text!r} is cut by the page break"
+            for word in page.words
+            if (self.footer_mm and word.y0 < body_bottom - 1.0 < word.y1 - 2.0)
+            or (self.header_mm and word.y0 + 2.0 < body_top + 1.0 < word.y1)
+        ]
         return problems[:10]
 
     def _body_words(self, page):
@@ -309,18 +358,26 @@ class RenderedPdf:
         return tuple(map(int, found[-1])) if found else None
 
     def _lonely_pages(self):
+        closing = {part for block in self.closing_blocks for part in block.split(" ")}
+        in_tables = {part for cell in self.expected_cells for part in cell.split(" ")}
         problems = []
         for index, page in enumerate(self.pages):
             numbers = self._page_numbers(page)
             continuation = numbers[0] > 1 if numbers else index > 0
             if not continuation:
                 continue
-            body = self._body_words(page)
-            if len(body) < MIN_CONTINUATION_WORDS:
-                text = normalise(" ".join(word.text for word in body))
+            body = [word.text for word in self._body_words(page)]
+            text = normalise(" ".join(body))[:120]
+            if closing and body and set(body) <= closing:
                 problems.append(
-                    f"page {page.number} holds only {len(body)} word(s) of the document "
-                    f"(a closing or signature block alone): {text[:120]!r}"
+                    f"page {page.number} holds only the closing or signature block: {text!r}"
+                )
+            elif len(body) < MIN_CONTINUATION_WORDS and (
+                sum(word in in_tables for word in body) * 2 < len(body)
+            ):
+                problems.append(
+                    f"page {page.number} holds only {len(body)} word(s) of the document, not "
+                    f"of a table (a closing or signature block alone?): {text!r}"
                 )
         return problems
 
@@ -366,6 +423,24 @@ def pdf_from_bytes(pdf: bytes, **options) -> RenderedPdf:
     """A ``RenderedPdf`` of any PDF; ``options`` as ``RenderedPdf``'s (paper format margins,
     expected table cells)."""
     return RenderedPdf(pdf, _read_words(pdf), **options)
+
+
+CLOSING_XPATH = "//*[@name='dunning_closing' or @name='dunning_signature']"
+
+
+def html_closing_blocks(html_text):
+    """The normalised texts of the closing blocks of a report's HTML (``CLOSING_XPATH``)."""
+    root = lxml_html.fromstring(html_text)
+    return [normalise(node.text_content()) for node in root.xpath(CLOSING_XPATH)]
+
+
+def html_table_headers(html_text):
+    """The normalised texts of the header cells of each table with a ``thead``."""
+    root = lxml_html.fromstring(html_text)
+    headers = []
+    for thead in root.xpath("//main//table/thead") or root.xpath("//table/thead"):
+        headers.append([normalise(cell.text_content()) for cell in thead.xpath(".//th")])
+    return headers
 
 
 def html_table_cells(html_text):
@@ -435,6 +510,23 @@ def _get_report(env, report):
     return report
 
 
+def _keep(report, pdf):
+    """With DUNNING_PDF_DIR=<folder> in the environment, each rendered document is also written
+    there with its page images (PNG, 60 dpi), to look at what the tests printed."""
+    folder = os.environ.get("DUNNING_PDF_DIR")
+    if not folder:
+        return
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{len(list(folder.glob('*.pdf'))) + 1:03d}-{report.report_name.split('.')[-1]}"
+    (folder / f"{stem}.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(folder / f"{stem}.pdf"), str(folder / stem)],
+        check=True,
+        capture_output=True,
+    )
+
+
 def render_report(env, report, res_ids, data=None) -> RenderedPdf:
     """Render ``report`` (an xmlid, a report_name or an ``ir.actions.report``) for ``res_ids``
     to PDF through wkhtmltopdf, as a user prints it, and read it.
@@ -455,6 +547,7 @@ def render_report(env, report, res_ids, data=None) -> RenderedPdf:
     html_body, _type = Report._render_qweb_html(
         report.report_name, res_ids, data={**(data or {}), "report_type": "pdf"}
     )
+    _keep(report, pdf)
     paperformat = report.get_paperformat()
     css = CSS_MARGIN_MM if paperformat.css_margins else 0.0
     return pdf_from_bytes(
@@ -463,6 +556,8 @@ def render_report(env, report, res_ids, data=None) -> RenderedPdf:
         header_mm=paperformat.margin_top,
         footer_mm=paperformat.margin_bottom,
         expected_cells=html_table_cells(html_body),
+        closing_blocks=html_closing_blocks(html_body),
+        table_headers=html_table_headers(html_body),
     )
 
 
