@@ -42,6 +42,8 @@ MIN_CONTINUATION_WORDS = 25
 # Two boxes "overlap" when they share more than this (points) in both directions: glyph boxes
 # of consecutive lines may touch by a point or two, printed-over text shares several.
 OVERLAP_TOLERANCE = 1.5
+# Words of a line further apart than this (points) are in two table cells: a space is 2-3 points.
+RUN_GAP = 4.5
 
 _REPORT_LOGGER = "odoo.addons.base.models.ir_actions_report"
 # What wkhtmltopdf prints when it could not fetch the report's styles (or any resource) from the
@@ -155,11 +157,12 @@ class RenderedPdf:
         """Whether the normalised ``phrase`` is in the document, wherever its lines wrap.
 
         The phrase may start inside a word and end inside one. Besides pdftotext's reading
-        order, a phrase may go on from the last word of a line to the first word of a line just
-        below that starts at the same left edge as a word of the first line (a paragraph, or a
-        table cell whose text wraps: "1A 999 888" / "7776 5") or ends at the same right edge (a
-        right-aligned cell); at such a wrap, the phrase's space may also be no space at all (a
-        reference broken after a "/")."""
+        order, a phrase may go on from the last word of a run of words (the words of a line
+        closer than ``RUN_GAP``: the text of one table cell on that line) to the first word of
+        a run just below that is aligned with it: same left edge, same right edge or same
+        centre (a table cell whose text wraps: "1A 999 888" / "7776 5", "Jours de" / "retard");
+        at such a wrap, the phrase's space may also be no space at all (a reference broken
+        after a "/")."""
         phrase = normalise(phrase)
         if not phrase:
             return True
@@ -196,6 +199,21 @@ class RenderedPdf:
                     return True
         return False
 
+    def _runs(self, page):
+        """The runs of words of each line: words apart by less than ``RUN_GAP`` points (a
+        wider gap separates two table cells), as lists of word indexes."""
+        words = page.words
+        runs = []
+        for line in page.lines:
+            run = [line[0]]
+            for a, b in itertools.pairwise(line):
+                if words[b].x0 - words[a].x1 > RUN_GAP:
+                    runs.append(run)
+                    run = []
+                run.append(b)
+            runs.append(run)
+        return runs
+
     def _successors(self, page):
         """For each word of ``page``, the words that may follow it in a phrase, with whether
         going there crosses a line wrap."""
@@ -207,24 +225,23 @@ class RenderedPdf:
         for line_no, line in enumerate(page.lines):
             for a, b in itertools.pairwise(line):
                 successors[a].append((b, False))
-            last = words[line[-1]]
-            targets = set()
             if line_no + 1 < len(page.lines):
-                targets.add(page.lines[line_no + 1][0])
-            left_edges = [words[i].x0 for i in line]
-            right_edge = last.x1
+                successors[line[-1]].append((page.lines[line_no + 1][0], True))
+        runs = self._runs(page)
+        for run in runs:
+            first, last = words[run[0]], words[run[-1]]
             height = max(last.height, 1.0)
-            for other in page.lines:
-                head = words[other[0]]
-                tail = words[other[-1]]
-                below = last.y0 + 0.5 * height < head.y0 < last.y1 + 1.2 * height
-                if not below:
+            centre = (first.x0 + last.x1) / 2
+            for other in runs:
+                head, tail = words[other[0]], words[other[-1]]
+                if not last.y0 + 0.5 * height < head.y0 < last.y1 + 1.2 * height:
                     continue
-                if any(abs(head.x0 - x) < 2.0 for x in left_edges) or (
-                    abs(tail.x1 - right_edge) < 2.0
+                if (
+                    abs(head.x0 - first.x0) < 2.0
+                    or abs(tail.x1 - last.x1) < 2.0
+                    or abs((head.x0 + tail.x1) / 2 - centre) < 2.0
                 ):
-                    targets.add(other[0])
-            successors[line[-1]].extend((t, True) for t in sorted(targets))
+                    successors[run[-1]].append((other[0], True))
         cache[page.number] = successors
         return successors
 
@@ -501,6 +518,14 @@ def _check_http_server(report):
         )
 
 
+def _build_report_styles(env):
+    """Compile the report style bundles (SCSS) before wkhtmltopdf asks the server for them: a
+    first compilation, inside wkhtmltopdf's request, may outlast its loading and leave the
+    document without styles. Cheap once the bundles are stored."""
+    for bundle in ("web.report_assets_common", "web.report_assets_pdf"):
+        env["ir.qweb"]._get_asset_bundle(bundle, css=True, js=False).css()
+
+
 def _get_report(env, report):
     if isinstance(report, str):
         found = env.ref(report, raise_if_not_found=False) if "." in report else None
@@ -508,6 +533,18 @@ def _get_report(env, report):
             found = env["ir.actions.report"]._get_report(report)
         return found
     return report
+
+
+def paperformat_options(report):
+    """The margins of ``report``'s paper format, as options of ``pdf_from_bytes``: to check
+    the layout of a document of that report read from an attachment."""
+    paperformat = report.get_paperformat()
+    css = CSS_MARGIN_MM if paperformat.css_margins else 0.0
+    return {
+        "margins_mm": (max(paperformat.margin_left, css), max(paperformat.margin_right, css)),
+        "header_mm": paperformat.margin_top,
+        "footer_mm": paperformat.margin_bottom,
+    }
 
 
 def _keep(report, pdf):
@@ -536,6 +573,7 @@ def render_report(env, report, res_ids, data=None) -> RenderedPdf:
     report = _get_report(env, report)
     Report = env["ir.actions.report"].with_context(force_report_rendering=True)
     _check_http_server(Report)
+    _build_report_styles(env)
     res_ids = list(res_ids.ids if hasattr(res_ids, "ids") else res_ids)
     with _collect_report_logs() as messages:
         pdf, _type = Report._render_qweb_pdf(report.report_name, res_ids, data=data)
@@ -548,13 +586,9 @@ def render_report(env, report, res_ids, data=None) -> RenderedPdf:
         report.report_name, res_ids, data={**(data or {}), "report_type": "pdf"}
     )
     _keep(report, pdf)
-    paperformat = report.get_paperformat()
-    css = CSS_MARGIN_MM if paperformat.css_margins else 0.0
     return pdf_from_bytes(
         pdf,
-        margins_mm=(max(paperformat.margin_left, css), max(paperformat.margin_right, css)),
-        header_mm=paperformat.margin_top,
-        footer_mm=paperformat.margin_bottom,
+        **paperformat_options(report),
         expected_cells=html_table_cells(html_body),
         closing_blocks=html_closing_blocks(html_body),
         table_headers=html_table_headers(html_body),
