@@ -31,7 +31,10 @@ from lxml import html as lxml_html
 import odoo.service.server
 
 MM = 72 / 25.4  # PDF points per millimetre
-A4 = (595.28, 841.89)
+# The top and bottom margins of Odoo's A4 paper format (base.paperformat_euro, the format of the
+# addon's reports and of the invoices by default), where the layout prints header and footer.
+HEADER_MM = 52.0
+FOOTER_MM = 32.0
 # The horizontal margins of Odoo's A4 paper formats with css_margins: 0 for wkhtmltopdf, the
 # report styles add 7 mm plus the container's padding (web/.../report.scss).
 CSS_MARGIN_MM = 7.0
@@ -108,7 +111,8 @@ class RenderedPdf:
 
     ``margins_mm`` (left, right) are the horizontal margins of the paper format (points beyond
     them are outside the printable area), ``header_mm``/``footer_mm`` the heights of the top and
-    bottom margins where the layout prints its header and footer, ``expected_cells`` the texts
+    bottom margins where the layout prints its header and footer (by default those of Odoo's A4
+    paper format; ``paperformat_options(report)`` gives a report's), ``expected_cells`` the texts
     of the HTML table cells and ``closing_blocks`` the texts of the closing blocks (closing
     paragraph, salutation, signature) of the report's HTML, used by ``layout_problems``."""
 
@@ -117,8 +121,8 @@ class RenderedPdf:
         pdf,
         pages,
         margins_mm=(CSS_MARGIN_MM, CSS_MARGIN_MM),
-        header_mm=0.0,
-        footer_mm=0.0,
+        header_mm=HEADER_MM,
+        footer_mm=FOOTER_MM,
         expected_cells=(),
         closing_blocks=(),
         table_headers=(),
