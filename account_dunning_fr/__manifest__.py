@@ -47,5 +47,10 @@
         "views/account_dunning_worklist_views.xml",
         "views/account_dunning_menus.xml",
     ],
+    "assets": {
+        "web.report_assets_common": [
+            "account_dunning_fr/static/src/scss/report_dunning.scss",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }
