@@ -7,6 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import Form
 
 TODAY = date(2026, 3, 2)
 
@@ -134,6 +135,21 @@ class DunningCase(AccountTestInvoicingCommon):
             before = run.communication_ids
             run.action_compute()
             return run.communication_ids - before
+
+    def _mark_posted(self, comms, when=None, number="1A 234 567 8901 2"):
+        """*Mark as Posted* on ``comms`` through its dialog: posted on ``when`` (default
+        today), each letter numbered ``number``. Returns the dialog's record."""
+        action = comms.action_mark_posted()
+        wizard_model = self.env[action["res_model"]].with_context(**action["context"])
+        with Form(wizard_model) as form:
+            if when:
+                form.posting_date = when
+            for index in range(len(form.line_ids)):
+                with form.line_ids.edit(index) as line:
+                    line.registered_letter_number = number
+        wizard = form.save()
+        wizard.action_confirm()
+        return wizard
 
     def _comm_of(self, comms, invoice):
         return comms.filtered(lambda comm: invoice in comm.line_ids.move_id)

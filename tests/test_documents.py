@@ -465,7 +465,7 @@ class TestDocuments(DunningCase):
         self.assertIn("mise en demeure", notice.mail_message_id.subject.lower())
         self.assertIn("recommandé", _flat(notice.mail_message_id.body))
         self.assertEqual(notice.mail_message_id.attachment_ids, notice.attachment_id)
-        notice.action_mark_posted()
+        self._mark_posted(notice)
         self.assertEqual(notice.state, "sent")
 
     def test_batch_printing_gives_one_pdf(self):

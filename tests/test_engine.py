@@ -260,8 +260,7 @@ class TestDunningEngine(DunningCase):
         self.assertTrue(comms.attachment_id, "the PDF is stored for batch printing")
         self.assertFalse(inv.dunning_level_id)
         with freeze_time(TODAY + D(1)):
-            comms.write({"registered_letter_number": "1A 234 567 8901 2"})
-            comms.action_mark_posted()
+            self._mark_posted(comms)
         self.assertEqual(comms.state, "sent")
         self.assertEqual(inv.dunning_level_id, self.level_courtesy)
         self.assertEqual(inv.dunning_last_date, TODAY + D(1))
@@ -314,7 +313,7 @@ class TestDunningEngine(DunningCase):
         self.assertFalse(self.customer.dunning_credit_hold)
         with freeze_time(TODAY + D(15)):
             comms.action_validate()
-            comms.action_mark_posted()
+            self._mark_posted(comms)
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertTrue(self.contact.dunning_credit_hold, "contacts follow their company")
 

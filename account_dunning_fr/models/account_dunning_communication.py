@@ -331,14 +331,19 @@ class AccountDunningCommunication(models.Model):
         return True
 
     def action_mark_posted(self):
-        """Letters and formal notices: the printed document has been posted."""
-        paper = self.filtered(
-            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
-        )
+        """Letters and formal notices: the printed documents have been posted. Opens the
+        dialog that asks for the posting date and the registered-letter numbers."""
+        paper = self._get_to_post()
         if not paper:
             raise UserError(self.env._("Select letters or formal notices waiting to be posted."))
-        paper._mark_sent()
-        return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Posted"),
+            "res_model": "account.dunning.communication.post",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": paper.ids},
+        }
 
     def action_print(self):
         """One PDF for all the selected communications, for batch printing."""
@@ -682,12 +687,34 @@ class AccountDunningCommunication(models.Model):
             )
         self.env["mail.activity"].create(vals_list)
 
-    def _mark_sent(self):
-        """Record that the communications went out: invoices move to their level, evidence is
-        logged on the customer and the invoices, levels with the flag put the customer on hold."""
+    def _get_to_post(self):
+        """The letters and formal notices of ``self`` waiting to be posted."""
+        return self.filtered(
+            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
+        )
+
+    def _mark_posted(self, posting_date):
+        """The letters went to the post office on ``posting_date``."""
+        today = fields.Date.context_today(self)
+        for comm in self:
+            if posting_date > today or posting_date < comm.date:
+                raise UserError(
+                    self.env._(
+                        "%(name)s: the posting date must be between the date of the letter "
+                        "(%(date)s) and today.",
+                        name=comm.name,
+                        date=format_date(self.env, comm.date),
+                    )
+                )
+        self._mark_sent(posting_date)
+
+    def _mark_sent(self, sent_date=None):
+        """Record that the communications went out (today, or on ``sent_date``): invoices move
+        to their level, evidence is logged on the customer and the invoices, levels with the
+        flag put the customer on hold."""
         if not self:
             return
-        today = fields.Date.context_today(self)
+        today = sent_date or fields.Date.context_today(self)
         self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
         lines = self.line_ids
         self.env["account.move"].flush_model()
