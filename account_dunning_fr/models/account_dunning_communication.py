@@ -386,6 +386,7 @@ class AccountDunningCommunication(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
+        sent = to_cancel.filtered(lambda comm: comm.state == "sent")
         to_cancel.write(
             {
                 "state": "cancelled",
@@ -394,9 +395,69 @@ class AccountDunningCommunication(models.Model):
                 "cancel_uid": self.env.uid,
             }
         )
+        to_cancel._cancel_queued()
+        sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
         post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
         return True
+
+    def _cancel_queued(self):
+        """What the communications queued does not go out: their emails still in the mail
+        queue are cancelled, the collector's activities removed."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", self.mail_message_id.ids),
+                    ("state", "in", ("outgoing", "exception")),
+                ]
+            )
+        )
+        if mails:
+            mails.cancel()
+            self.env["mail.notification"].sudo().search(
+                [
+                    ("mail_mail_id", "in", mails.ids),
+                    ("notification_status", "not in", ("sent", "canceled")),
+                ]
+            ).write({"notification_status": "canceled"})
+        self.activity_ids.unlink()
+
+    def _restore_invoices(self):
+        """The invoices of cancelled communications go back to the level, last date and
+        override they had before they were sent, unless a later communication moved them."""
+        self.env["account.move"].flush_model()
+        self.env["account.dunning.communication.line"].flush_model()
+        self.flush_model(["level_id", "sent_date"])
+        moved = self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET dunning_level_id = l.previous_level_id,
+                       dunning_last_date = l.previous_last_date,
+                       dunning_level_override_id = COALESCE(m.dunning_level_override_id,
+                                                            l.previous_override_id)
+                  FROM account_dunning_communication_line l
+                  JOIN account_dunning_communication c ON c.id = l.communication_id
+                 WHERE l.communication_id = ANY(%(ids)s)
+                   AND l.previous_recorded
+                   AND m.id = l.move_id
+                   AND m.dunning_level_id = c.level_id
+                   AND m.dunning_last_date = c.sent_date
+                RETURNING m.id
+                """,
+                ids=self.ids,
+            )
+        )
+        self.env["account.move"].invalidate_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
+        )
+        move_ids = [move_id for (move_id,) in moved]
+        for company, comms in self.grouped("company_id").items():
+            ids = [i for i in move_ids if i in set(comms.line_ids.move_id.ids)]
+            if ids:
+                self.env["account.dunning.run"]._update_next_dates(company, ids)
 
     def action_create_penalty_invoice(self):
         """Charge the interest and indemnities of the communication's invoices."""
@@ -718,6 +779,25 @@ class AccountDunningCommunication(models.Model):
         self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
         lines = self.line_ids
         self.env["account.move"].flush_model()
+        lines.flush_recordset()
+        # Where the invoices were, so that cancelling the communication can put them back.
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication_line l
+                   SET previous_level_id = m.dunning_level_id,
+                       previous_last_date = m.dunning_last_date,
+                       previous_override_id = m.dunning_level_override_id,
+                       previous_recorded = TRUE
+                  FROM account_move m
+                 WHERE m.id = l.move_id AND l.id = ANY(%s)
+                """,
+                lines.ids,
+            )
+        )
+        lines.invalidate_recordset(
+            ["previous_level_id", "previous_last_date", "previous_override_id", "previous_recorded"]
+        )
         self.env.execute_query(
             SQL(
                 """
