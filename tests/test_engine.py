@@ -440,6 +440,30 @@ class TestDunningEngine(DunningCase):
             run_2.log,
         )
 
+    def test_no_softer_communication_beside_a_firm_one(self):
+        soon, late = self._invoices(
+            [(self.customer, TODAY + D(2), 100.0), (self.customer, TODAY - D(25), 900.0)]
+        )
+        late.dunning_level_override_id = self.level_2  # final reminder (firm tone)
+        other = self._invoices([(self.customer_2, TODAY + D(2), 50.0)])
+        self.assertEqual(self.level_2._get_tone(), "firm")
+        self.assertEqual(self.level_courtesy._get_tone(), "soft")
+        comms = self._run(TODAY)
+        firm = self._comm_of(comms, late)
+        self.assertEqual(firm.level_id, self.level_2)
+        self.assertFalse(self._comm_of(comms, soon), "no courtesy email beside the final reminder")
+        self.assertEqual(self._comm_of(comms, other).level_id, self.level_courtesy)
+        self.assertIn(
+            f"{soon.name} deferred: Boulangerie Martin SARL gets a firmer communication",
+            firm.run_id.log,
+        )
+        self.assertFalse(soon.dunning_level_id, "it waits for the next run")
+        values = firm._get_document_values()[firm.id]
+        self.assertEqual(values["other_invoices"], soon, "listed in the firm letter")
+        self.assertEqual(firm.amount_due, 900.0, "listed for information, not claimed")
+        later = self._run(TODAY + D(1))
+        self.assertEqual(self._comm_of(later, soon).level_id, self.level_courtesy)
+
     def test_draft_communication_can_be_deleted(self):
         self.level_courtesy.auto_send = False
         inv = self._invoices([(self.customer, TODAY + D(2), 100.0)])

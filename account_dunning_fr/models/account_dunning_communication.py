@@ -700,6 +700,12 @@ class AccountDunningCommunication(models.Model):
                     "debtor_identifiers": partner_identifiers(env, partner),
                     "bank": bank,
                     "total_claim": total_claim,
+                    # firm documents list the other open invoices, for information
+                    "other_invoices": (
+                        comm.other_open_invoice_ids
+                        if comm._get_document_kind() in ("firm", "formal_notice")
+                        else self.env["account.move"]
+                    ),
                     "payment_refs": {
                         move.id: move.payment_reference or move.name for move in comm_moves
                     },

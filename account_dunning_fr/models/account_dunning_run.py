@@ -461,6 +461,7 @@ class AccountDunningRun(models.Model):
                 )
                 continue
             kept[key] = group_rows
+        self._defer_softer_tones(kept, levels, partners, notes)
         if not kept:
             return self.env["account.dunning.communication"]
 
@@ -496,6 +497,26 @@ class AccountDunningRun(models.Model):
         communications = self._insert_communications(vals_list)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         return communications
+
+    def _defer_softer_tones(self, kept, levels, partners, notes):
+        """No contradictory messages: a customer who gets a firm communication (final
+        reminder, formal notice) on this run gets none of a softer tone on the same run. Those
+        groups are dropped from ``kept``: their invoices keep their level, are listed in the
+        firm document among the other open invoices, and wait for the next run."""
+        firm = {key[0] for key in kept if levels.browse(key[1])._get_tone() == "firm"}
+        for key in [key for key in kept if key[0] in firm]:
+            level = levels.browse(key[1])
+            if level._get_tone() == "soft":
+                notes.append(
+                    self.env._(
+                        "%(invoices)s deferred: %(customer)s gets a firmer communication on "
+                        "this run, %(level)s waits for the next run.",
+                        invoices=", ".join(r["name"] for r in kept[key]),
+                        customer=partners.browse(key[0]).name,
+                        level=level.name,
+                    )
+                )
+                del kept[key]
 
     def _insert_communications(self, vals_list):
         """Insert new communications in one statement: the ORM inserts by chunks of 100 rows
