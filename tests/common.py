@@ -22,14 +22,30 @@ class DunningCase(AccountTestInvoicingCommon):
         cls.level_courtesy, cls.level_1, cls.level_2, cls.level_call = cls.policy.level_ids.sorted(
             "sequence"
         )
+        # letters and formal notices need a postal address and a signatory to be sent
+        cls.company.dunning_signatory_name = "Claire Dupont"
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Boulangerie Martin SARL", "is_company": True, "email": "compta@martin.test"}
+            {
+                "name": "Boulangerie Martin SARL",
+                "is_company": True,
+                "email": "compta@martin.test",
+                "street": "3 place Gambetta",
+                "zip": "33000",
+                "city": "Bordeaux",
+            }
         )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Paul Martin", "parent_id": cls.customer.id, "email": "paul@martin.test"}
         )
         cls.customer_2 = cls.env["res.partner"].create(
-            {"name": "Garage Petit", "is_company": True, "email": "petit@garage.test"}
+            {
+                "name": "Garage Petit",
+                "is_company": True,
+                "email": "petit@garage.test",
+                "street": "5 quai de la Fosse",
+                "zip": "44000",
+                "city": "Nantes",
+            }
         )
 
     @classmethod

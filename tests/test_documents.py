@@ -168,7 +168,8 @@ class TestDocuments(DunningCase):
         self.assertIn("03/05/2026", text, "the due date")
         self.assertIn(IBAN, text)
         self.assertIn(inv.payment_reference, text)
-        self.assertIn("View and pay", text, "the portal link of the invoice")
+        self.assertNotIn("View and pay", text, "no on-line column on paper")
+        self.assertIn(f"/dunning/pay/{comm.payment_code}", text, "one short payment link")
         self.assertIn("Fournitures Dupont SAS", text, "the company letterhead")
         self.assertIn("Garage Petit", text, "the recipient's address block")
         self.assertNotIn("formal notice", text.lower())
@@ -267,7 +268,7 @@ class TestDocuments(DunningCase):
             self.assertIn(basis, text)
         # deadline, payment means, consequences, place, date and signature
         self.assertIn("15 jours", text)
-        self.assertIn("17/03/2026", text)
+        self.assertIn("20/03/2026", text, "15 days from receipt, 3 days after posting")
         self.assertIn(IBAN, text)
         self.assertIn("injonction de payer", text)
         self.assertIn("Lyon, 02/03/2026", text)

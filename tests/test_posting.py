@@ -16,7 +16,6 @@ class TestPosting(DunningCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.dunning_signatory_name = "Claire Dupont"
         cls.level_notice = cls.level_call.copy(
             {
                 "name": "Mise en demeure",
@@ -29,8 +28,6 @@ class TestPosting(DunningCase):
         cls.level_notice.report_id = cls.env.ref(
             "account_dunning_fr.action_report_dunning_formal_notice"
         )
-        for partner, street in ((cls.customer, "3 place Gambetta"), (cls.customer_2, "1 quai")):
-            partner.write({"street": street, "zip": "33000", "city": "Bordeaux"})
 
     def _letters(self):
         """A letter (Reminder 2) to the customer and a formal notice to the second customer,
