@@ -473,9 +473,9 @@ class AccountDunningCommunication(models.Model):
         self.env["account.move"].invalidate_model(
             ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
         )
-        move_ids = [move_id for (move_id,) in moved]
+        move_ids = {move_id for (move_id,) in moved}
         for company, comms in self.grouped("company_id").items():
-            ids = [i for i in move_ids if i in set(comms.line_ids.move_id.ids)]
+            ids = sorted(move_ids.intersection(comms.line_ids.move_id.ids))
             if ids:
                 self.env["account.dunning.run"]._update_next_dates(company, ids)
 
@@ -686,8 +686,7 @@ class AccountDunningCommunication(models.Model):
     def _check_sendable(self):
         """Refuse to send a letter that cannot be posted as it is: no street in its address
         window, or a formal notice without the company's signatory."""
-        paper = self.filtered(lambda comm: comm.channel in PAPER_CHANNELS)
-        problems = paper._get_sending_problems()
+        problems = self._get_sending_problems()
         if problems:
             raise UserError("\n".join(problems.values()))
 

@@ -292,8 +292,9 @@ class AccountDunningRun(models.Model):
         )
 
     def _open_invoices_cte(self):
-        """CTE ``inv``: the open invoices of the run's company that dunning may concern, with
-        their policy, last level and the pending communication holding them (``held_by``)."""
+        """CTEs ``held`` and ``inv``: the open invoices of the run's company that dunning may
+        concern, with their policy, last level and the pending communication holding them
+        (``held_by``)."""
         for model in (
             "account.move",
             "res.partner",
@@ -305,21 +306,24 @@ class AccountDunningRun(models.Model):
         self.env["account.dunning.communication.line"].flush_model(["move_id", "communication_id"])
         return SQL(
             """
+            held AS (
+                SELECT cl.move_id, MAX(c.name) AS name
+                  FROM account_dunning_communication_line cl
+                  JOIN account_dunning_communication c ON c.id = cl.communication_id
+                 WHERE c.state IN %(pending)s
+                 GROUP BY cl.move_id
+            ),
             inv AS (
                 SELECT m.id, m.name, m.invoice_date, m.invoice_date_due AS due,
                        m.commercial_partner_id AS partner_id, m.currency_id,
                        m.amount_total, m.amount_residual, m.amount_residual_signed,
                        m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
                        m.dunning_level_override_id AS override_id,
-                       %(policy)s AS policy_id,
-                       (SELECT c.name
-                          FROM account_dunning_communication_line cl
-                          JOIN account_dunning_communication c ON c.id = cl.communication_id
-                         WHERE cl.move_id = m.id AND c.state IN %(pending)s
-                         ORDER BY c.id DESC LIMIT 1) AS held_by
+                       %(policy)s AS policy_id, held.name AS held_by
                   FROM account_move m
                   JOIN res_partner p ON p.id = m.commercial_partner_id
                   LEFT JOIN lvl last ON last.id = m.dunning_level_id
+                  LEFT JOIN held ON held.move_id = m.id
                  WHERE m.company_id = %(company_id)s
                    AND m.move_type = 'out_invoice'
                    AND m.state = 'posted'
