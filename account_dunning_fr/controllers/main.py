@@ -19,7 +19,7 @@ class DunningPayment(http.Controller):
             .sudo()
             .search([("payment_code", "=", code), ("state", "!=", "cancelled")], limit=1)
         )
-        move = comm._get_payment_invoices()[:1]
+        move = comm and comm._get_payment_invoices()[:1]
         if not move:
             raise NotFound()
         return request.redirect(move.get_portal_url(), local=True)
