@@ -40,7 +40,8 @@ class TestDocuments(DocumentsCase):
         self.assertPdfContains(pdf, "03/05/2026", "the due date")
         self.assertPdfContains(pdf, IBAN)
         self.assertPdfContains(pdf, inv.payment_reference)
-        self.assertPdfContains(pdf, "View and pay", "the portal link of the invoice")
+        self.assertPdfNotContains(pdf, "View and pay", "no on-line column on paper")
+        self.assertPdfContains(pdf, f"/dunning/pay/{comm.payment_code}", "one short payment link")
         self.assertPdfContains(pdf, "Fournitures Dupont SAS", "the company letterhead")
         self.assertPdfContains(pdf, "Garage Petit", "the recipient's address block")
         self.assertNotIn("formal notice", pdf.text.lower())
@@ -137,7 +138,7 @@ class TestDocuments(DocumentsCase):
             self.assertPdfContains(pdf, basis)
         # deadline, payment means, consequences, place, date and signature
         self.assertPdfContains(pdf, "15 jours")
-        self.assertPdfContains(pdf, "17/03/2026")
+        self.assertPdfContains(pdf, "20/03/2026", "15 days from receipt, 3 days after posting")
         self.assertPdfContains(pdf, IBAN)
         self.assertPdfContains(pdf, "injonction de payer")
         self.assertPdfContains(pdf, "Lyon, 02/03/2026")
@@ -322,7 +323,7 @@ class TestDocuments(DocumentsCase):
         self.assertIn("mise en demeure", notice.mail_message_id.subject.lower())
         self.assertIn("recommandé", normalise(notice.mail_message_id.body))
         self.assertEqual(notice.mail_message_id.attachment_ids, notice.attachment_id)
-        notice.action_mark_posted()
+        self._mark_posted(notice)
         self.assertEqual(notice.state, "sent")
 
     def test_batch_printing_gives_one_pdf(self):
