@@ -13,7 +13,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
 from .dunning_notes import post_notes
-from .late_interest import interest_segments
+from .late_interest import interest_segments, semester_start
 from .res_partner import CREDIT_FIELDS
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
@@ -98,6 +98,12 @@ class AccountMove(models.Model):
         help="Amount due plus the interest and indemnity not charged yet.",
     )
     dunning_penalty_error = fields.Char(compute="_compute_dunning_penalties")
+    dunning_penalty_missing_rates = fields.Char(
+        string="Missing Rates",
+        compute="_compute_dunning_penalties",
+        help="Semesters whose reference rate is missing: the late interest leaves them out "
+        "until the rate is entered.",
+    )
     dunning_is_penalty_invoice = fields.Boolean(
         string="Penalty Invoice", readonly=True, copy=False, index="btree_not_null"
     )
@@ -177,24 +183,25 @@ class AccountMove(models.Model):
             vals = dict(vals, dunning_dispute_date=fields.Date.context_today(self))
         return super().write(vals)
 
-    @api.depends_context("dunning_date")
+    @api.depends_context("dunning_date", "lang")
     @api.depends("amount_residual", "payment_state", "invoice_date_due", "dunning_disputed")
     def _compute_dunning_penalties(self):
         today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
         invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.id)
-        try:
-            penalties = invoices._dunning_get_penalties(today)
-            error = False
-        except UserError as exc:  # a missing reference rate: say it, do not break the form
-            penalties, error = {}, exc.args[0]
+        penalties = invoices._dunning_get_penalties(today)
+        Rate = self.env["account.dunning.rate"]
         for move in self:
             penalty = penalties.get(move.id, {})
+            missing = penalty.get("missing")
             move.dunning_interest_amount = penalty.get("interest", 0.0)
             move.dunning_indemnity_amount = penalty.get("indemnity", 0.0)
             move.dunning_claim_total = (
                 move.amount_residual + move.dunning_interest_amount + move.dunning_indemnity_amount
             )
-            move.dunning_penalty_error = error if move in invoices else False
+            move.dunning_penalty_missing_rates = bool(missing) and Rate._get_semester_labels(
+                missing
+            )
+            move.dunning_penalty_error = bool(missing) and Rate._get_incomplete_message(missing)
 
     @api.depends("partner_id", "company_id", "move_type")
     @api.depends_context("lang")
@@ -413,9 +420,13 @@ class AccountMove(models.Model):
         """Late-payment interest and recovery indemnity of customer invoices as of ``as_of``,
         not charged yet, under the project's convention (README, "Late-payment interest").
 
+        A missing reference rate never zeroes a claim: the indemnity does not depend on any
+        rate, the semesters whose rate is known are computed, and ``missing`` lists the
+        semesters (their first days) left out, so that the figure is shown as incomplete.
+
         :return: {move id: {"interest", "indemnity", "interest_from", "date_to",
-                 "segments"}}; amounts in the invoice's currency, interest rounded half-up.
-        :raise UserError: when a needed reference rate is missing (naming it).
+                 "segments", "missing"}}; amounts in the invoice's currency, interest rounded
+                 half-up, ``missing`` a sorted list of semester starts (empty when complete).
         """
         # One read per model whatever the number of invoices (lazy prefetch reads by 1000).
         self.fetch(
@@ -495,6 +506,9 @@ class AccountMove(models.Model):
                 else start,
                 "date_to": end,
                 "segments": segments,
+                "missing": sorted(
+                    {semester_start(seg["date_from"]) for seg in segments if seg["missing"]}
+                ),
             }
         return result
 
