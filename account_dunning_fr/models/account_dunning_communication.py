@@ -131,6 +131,16 @@ class AccountDunningCommunication(models.Model):
         store=True,
         help="Fixed recovery indemnities of the reminded invoices, not charged yet.",
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_indemnity_company = fields.Monetary(
+        string="Recovery Indemnities (Company Currency)",
+        compute="_compute_amount_indemnity_company",
+        currency_field="company_currency_id",
+        help="The recovery indemnities as claimed: 40 EUR per invoice (D441-5), whatever the "
+        "invoices' currency.",
+    )
     amount_credit = fields.Monetary(
         string="Unallocated Credits",
         readonly=True,
@@ -235,6 +245,11 @@ class AccountDunningCommunication(models.Model):
             comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
             comm.amount_interest = sum(comm.line_ids.mapped("interest_amount"))
             comm.amount_indemnity = sum(comm.line_ids.mapped("indemnity_amount"))
+
+    @api.depends("line_ids.indemnity_company_amount")
+    def _compute_amount_indemnity_company(self):
+        for comm in self:
+            comm.amount_indemnity_company = sum(comm.line_ids.mapped("indemnity_company_amount"))
 
     @api.depends("state", "level_id", "line_ids.missing_rate_semesters")
     @api.depends_context("lang")
@@ -514,7 +529,7 @@ class AccountDunningCommunication(models.Model):
         as of each communication's date: one computation per date, one update."""
         comms = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         Line = self.env["account.dunning.communication.line"]
-        ids, interest, indemnity, missing = [], [], [], []
+        ids, interest, indemnity, indemnity_company, missing = [], [], [], [], []
         for day, day_comms in comms.grouped("date").items():
             lines = day_comms.line_ids
             penalties = lines.move_id._dunning_get_penalties(day)
@@ -523,24 +538,33 @@ class AccountDunningCommunication(models.Model):
                 ids.append(line.id)
                 interest.append(penalty.get("interest", 0.0))
                 indemnity.append(penalty.get("indemnity", 0.0))
+                indemnity_company.append(penalty.get("indemnity_company", 0.0))
                 missing.append(Line._format_missing_rate_semesters(penalty))
         if not ids:
             return
-        fnames = ["interest_amount", "indemnity_amount", "missing_rate_semesters"]
+        fnames = [
+            "interest_amount",
+            "indemnity_amount",
+            "indemnity_company_amount",
+            "missing_rate_semesters",
+        ]
         Line.flush_model(fnames)
         self.env.execute_query(
             SQL(
                 """
                 UPDATE account_dunning_communication_line line
                    SET interest_amount = v.interest, indemnity_amount = v.indemnity,
+                       indemnity_company_amount = v.indemnity_company,
                        missing_rate_semesters = v.missing
-                  FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::varchar[])
-                       AS v(id, interest, indemnity, missing)
+                  FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[],
+                              %s::varchar[])
+                       AS v(id, interest, indemnity, indemnity_company, missing)
                  WHERE line.id = v.id
                 """,
                 ids,
                 interest,
                 indemnity,
+                indemnity_company,
                 missing,
             )
         )

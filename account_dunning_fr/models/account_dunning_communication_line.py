@@ -38,6 +38,16 @@ class AccountDunningCommunicationLine(models.Model):
         currency_field="currency_id",
         help="Fixed recovery indemnity owed and not charged yet when the communication was made.",
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    indemnity_company_amount = fields.Monetary(
+        string="Recovery Indemnity (Company Currency)",
+        currency_field="company_currency_id",
+        help="The recovery indemnity as claimed: 40 EUR (D441-5), whatever the invoice's "
+        "currency; the indemnity in the invoice's currency is its counter-value at the due "
+        "date.",
+    )
     missing_rate_semesters = fields.Char(
         readonly=True,
         help="First days of the semesters whose reference rate was missing (ISO dates, comma "

@@ -219,6 +219,7 @@ class AccountDunningRun(models.Model):
                            m.amount_total, m.amount_residual, m.amount_residual_signed,
                            m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
                            m.dunning_level_override_id AS override_id,
+                           m.dunning_is_penalty_invoice IS TRUE AS is_penalty,
                            %(policy)s AS policy_id
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.commercial_partner_id
@@ -248,8 +249,12 @@ class AccountDunningRun(models.Model):
                   LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
                                    AND nxt.rank = inv.last_rank + 1
                                    AND inv.due + nxt.delay_days <= %(date)s
+                  LEFT JOIN account_dunning_level nxt_level ON nxt_level.id = nxt.id
                  WHERE inv.policy_id IS NOT NULL
                    AND (inv.last_date IS NULL OR inv.last_date < %(date)s)
+                   -- penalty invoices only at the levels that say so
+                   AND (NOT inv.is_penalty
+                        OR COALESCE(ovr.dun_penalty_invoices, nxt_level.dun_penalty_invoices))
                    AND (ovr.id IS NOT NULL
                         OR (nxt.id IS NOT NULL
                             AND (inv.last_date IS NULL
@@ -483,6 +488,7 @@ class AccountDunningRun(models.Model):
                 penalty = penalties.get(r["move_id"], {})
                 columns["interest_amount"].append(penalty.get("interest", 0.0))
                 columns["indemnity_amount"].append(penalty.get("indemnity", 0.0))
+                columns["indemnity_company_amount"].append(penalty.get("indemnity_company", 0.0))
                 columns["missing_rate_semesters"].append(
                     Line._format_missing_rate_semesters(penalty)
                 )
@@ -493,12 +499,13 @@ class AccountDunningRun(models.Model):
                 INSERT INTO account_dunning_communication_line
                        (communication_id, company_id, move_id, move_name, invoice_date, date_due,
                         days_overdue, currency_id, amount_total, amount_due, level_id,
-                        interest_amount, indemnity_amount, missing_rate_semesters,
-                        create_uid, create_date, write_uid, write_date)
+                        interest_amount, indemnity_amount, indemnity_company_amount,
+                        missing_rate_semesters, create_uid, create_date, write_uid, write_date)
                 SELECT v.communication_id, %(company_id)s, v.move_id, v.move_name,
                        v.invoice_date, v.date_due, v.days_overdue, v.currency_id,
                        v.amount_total, v.amount_due, v.level_id,
-                       v.interest_amount, v.indemnity_amount, v.missing_rate_semesters,
+                       v.interest_amount, v.indemnity_amount, v.indemnity_company_amount,
+                       v.missing_rate_semesters,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(communication_id)s::int[], %(move_id)s::int[],
                               %(move_name)s::varchar[], %(invoice_date)s::date[],
@@ -506,10 +513,12 @@ class AccountDunningRun(models.Model):
                               %(currency_id)s::int[], %(amount_total)s::numeric[],
                               %(amount_due)s::numeric[], %(level_id)s::int[],
                               %(interest_amount)s::numeric[], %(indemnity_amount)s::numeric[],
+                              %(indemnity_company_amount)s::numeric[],
                               %(missing_rate_semesters)s::varchar[])
                        AS v(communication_id, move_id, move_name, invoice_date, date_due,
                             days_overdue, currency_id, amount_total, amount_due, level_id,
-                            interest_amount, indemnity_amount, missing_rate_semesters)
+                            interest_amount, indemnity_amount, indemnity_company_amount,
+                            missing_rate_semesters)
                 """,
                 company_id=self.company_id.id,
                 uid=self.env.uid,
