@@ -201,6 +201,16 @@ class TestPenaltyCases(DunningCase):
         self.assertEqual(comm.line_ids.indemnity_amount, 50.0)
         self.assertEqual(comm.line_ids.indemnity_company_amount, 40.0)
         self.assertEqual(comm.amount_indemnity_company, 40.0)
+        with freeze_time("2026-03-02"):
+            penalty_invoice = self.env["account.move"]._dunning_create_penalty_invoices(
+                inv, date(2026, 3, 2)
+            )
+        indemnity_line = penalty_invoice.invoice_line_ids.filtered(
+            lambda line: line.dunning_penalty_kind == "indemnity"
+        )
+        self.assertEqual(indemnity_line.price_subtotal, 50.0)
+        self.assertIn("40.00", indemnity_line.name)
+        self.assertIn("converted at the due date", indemnity_line.name)
         text = self._pdf_text(comm.level_id.report_id.report_name, comm.ids)
         self.assertRegex(text, r"€ ?40\.00|40\.00 ?€")
         self.assertIn("($ 50.00 at the due", text)

@@ -595,15 +595,23 @@ class AccountMove(models.Model):
                         )
                     )
                 if penalty["indemnity"] > 0:
+                    name = self.env._(
+                        "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
+                        invoice=move.name,
+                    )
+                    if currency != company.currency_id:  # 40 EUR, at the rate of the due date
+                        name += " " + self.env._(
+                            "(%(amount)s converted at the due date)",
+                            amount=format_amount(
+                                self.env, penalty["indemnity_company"], company.currency_id
+                            ),
+                        )
                     lines.append(
                         Command.create(
                             {
                                 **common,
                                 "product_id": indemnity_product.id,
-                                "name": self.env._(
-                                    "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
-                                    invoice=move.name,
-                                ),
+                                "name": name,
                                 "price_unit": penalty["indemnity"],
                                 "dunning_penalty_kind": "indemnity",
                                 "dunning_penalty_date_to": penalty["date_to"],
