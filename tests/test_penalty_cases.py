@@ -195,6 +195,9 @@ class TestPenaltyCases(DunningCase):
             penalty = inv._dunning_get_penalties(as_of)[inv.id]
             self.assertEqual(penalty["indemnity"], 50.0)
             self.assertEqual(penalty["indemnity_company"], 40.0)
+        with freeze_time("2026-04-30"):
+            self.customer.invalidate_recordset()
+            self.assertEqual(self.customer.dunning_indemnity_total, 40.0, "in EUR on the customer")
         inv.dunning_level_override_id = self.level_2
         comm = self._run(date(2026, 3, 2))
         self.assertEqual(comm.currency_id, self.usd)

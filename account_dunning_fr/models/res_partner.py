@@ -440,10 +440,10 @@ class ResPartner(models.Model):
                 continue
             partner_id = move.commercial_partner_id.id
             missing[partner_id].update(penalty["missing"])
-            for key, total in (("interest", interest), ("indemnity", indemnity)):
-                total[partner_id] += move.currency_id._convert(
-                    penalty[key], company.currency_id, company, today
-                )
+            interest[partner_id] += move.currency_id._convert(
+                penalty["interest"], company.currency_id, company, today
+            )
+            indemnity[partner_id] += penalty["indemnity_company"]  # 40 EUR, never re-converted
         for partner in self:
             partner.dunning_interest_total = interest[partner.commercial_partner_id.id]
             partner.dunning_indemnity_total = indemnity[partner.commercial_partner_id.id]
