@@ -111,7 +111,8 @@ class TestMissingRate(DunningCase):
             comm.action_recompute()
         # As of the communication's date (3 August): 21.30, as above.
         self.assertEqual(comm.amount_interest, 21.30)
-        self.assertEqual(comm.state, "to_send")
+        self.assertEqual(comm.state, "to_send", "a letter: printed, waiting to be posted")
+        self.assertTrue(comm.attachment_id)
 
     def test_first_reminder_is_sent_with_its_flag(self):
         """A first reminder states no penalties: incomplete figures do not hold it."""

@@ -372,16 +372,20 @@ class AccountDunningCommunication(models.Model):
         return True
 
     def action_recompute(self):
-        """Refresh the penalties of draft or waiting communications (a rate was entered)."""
+        """Refresh the penalties of draft or waiting communications (a rate was entered); the
+        waiting ones whose figures are now complete are sent."""
         todo = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         if not todo:
             raise UserError(
                 self.env._("Only communications to validate or waiting for rates are recomputed.")
             )
         todo._recompute_penalties()
-        todo.filtered(lambda comm: comm.state == "waiting_rates" and not comm.waiting_reason).write(
-            {"state": "to_send"}
+        # Those waiting were validated (or sent automatically): complete now, they go.
+        ready = todo.filtered(
+            lambda comm: comm.state == "waiting_rates" and not comm.waiting_reason
         )
+        ready.write({"state": "to_send"})
+        ready._send()
         return True
 
     def action_retry(self):
