@@ -100,12 +100,11 @@ ensure_system_packages() {
     done
 }
 
-# Everything this machine needs for bin/demo, bin/test and .ci/run (the build dependencies only
-# when Odoo's requirements are to be installed, i.e. python3 cannot import Odoo 18).
+# Everything a fresh machine needs for bin/demo, bin/test and .ci/run, installed at once by CI
+# (bin/demo and bin/test ask for each step's packages; the build dependencies only when they
+# install Odoo's requirements).
 project_system_packages() {
-    local pkgs="$PKGS_TOOLS $PKGS_WKHTMLTOPDF $PKGS_TESTS"
-    _imports_odoo18 python3 || pkgs="$pkgs $(_python_build_packages)"
-    echo "$pkgs"
+    echo "$PKGS_TOOLS $PKGS_WKHTMLTOPDF $PKGS_TESTS $(_python_build_packages)"
 }
 
 _python_build_packages() {  # what pip needs to build Odoo's requirements with python3
