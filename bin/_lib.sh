@@ -199,17 +199,18 @@ _is_patched_wkhtmltopdf() { "$1" --version 2>/dev/null | grep -q "with patched q
 # given only the fonts of fonts-dejavu-core, whatever else the machine has, so that a PDF lays out
 # the same everywhere.
 _fix_fonts() {
+    # (links and configuration replaced in place: a running server keeps its fonts)
     local dir="$LOCAL/fonts" conf="$LOCAL/fonts.conf" file
-    rm -rf "$dir"; mkdir -p "$dir"
+    mkdir -p "$dir"
     if command -v dpkg-query >/dev/null; then
         for file in $(dpkg-query -L fonts-dejavu-core | grep -E '\.(ttf|otf)$'); do
-            ln -s "$file" "$dir/"
+            ln -sfn "$file" "$dir/"
         done
     else
         find /usr/share/fonts -name 'DejaVu*.ttf' ! -name '*Condensed*' ! -name '*ExtraLight*' \
-            -exec ln -s {} "$dir/" \;
+            -exec ln -sfn {} "$dir/" \;
     fi
-    cat >"$conf" <<EOF
+    cat >"$conf.$$" <<EOF
 <?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <!-- Written by bin/_lib.sh: the only system fonts of this checkout's documents. -->
@@ -223,6 +224,7 @@ _fix_fonts() {
   </match>
 </fontconfig>
 EOF
+    mv -f "$conf.$$" "$conf"
     export FONTCONFIG_FILE="$conf"
 }
 
