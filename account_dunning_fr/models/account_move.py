@@ -164,9 +164,10 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_communication_count = counts.get(move.id, 0)
 
-    @api.depends("commercial_partner_id", "company_id")
+    @api.depends("move_type", "commercial_partner_id", "company_id")
     def _compute_dunning_partner_on_hold(self):
-        for company, moves in self.grouped("company_id").items():
+        self.dunning_partner_on_hold = False
+        for company, moves in self._dunning_customer_invoices().grouped("company_id").items():
             partners = moves.commercial_partner_id.with_company(company)
             partners.invalidate_recordset(CREDIT_FIELDS)  # this very invoice may change them
             on_hold = partners.filtered(lambda p: p.dunning_credit_hold or p.dunning_over_limit)
@@ -206,13 +207,11 @@ class AccountMove(models.Model):
     @api.depends("partner_id", "company_id", "move_type")
     @api.depends_context("lang")
     def _compute_dunning_legal_mention(self):
-        clauses = self._dunning_get_clauses()
+        clauses = self._dunning_customer_invoices()._dunning_get_clauses()
         for move in self:
             clause = clauses.get(move.id)
             move.dunning_legal_mention = (
-                move._dunning_format_legal_mention(clause)
-                if clause and move.move_type == "out_invoice"
-                else False
+                move._dunning_format_legal_mention(clause) if clause else False
             )
 
     @api.depends(
@@ -335,12 +334,17 @@ class AccountMove(models.Model):
             )
         return mention
 
+    def _dunning_customer_invoices(self):
+        """The moves the dunning is about: customer invoices with a customer (not journal
+        entries, vendor bills, nor a draft whose customer is not chosen yet)."""
+        return self.filtered(lambda m: m.move_type == "out_invoice" and m.commercial_partner_id)
+
     def _dunning_get_clauses(self):
         """{move id: penalty clause} for customer invoices: the customer's clause in the
         invoice's company, else the company's default clause (its consumer clause for
-        consumers). Prefetched per company."""
+        consumers). Prefetched per company; other moves have none."""
         result = {}
-        for company, moves in self.grouped("company_id").items():
+        for company, moves in self._dunning_customer_invoices().grouped("company_id").items():
             # One read of the partners' own clauses and kinds (iterating keeps the prefetch).
             commercial = moves.commercial_partner_id.with_company(company)
             commercial.fetch(["dunning_penalty_clause_id", "dunning_customer_kind"])
@@ -643,26 +647,23 @@ class AccountMove(models.Model):
 
     def _dunning_check_credit_hold(self):
         """New customer invoices of customers on credit hold (or over their credit limit) are
-        posted by dunning managers only. Returns the invoices posted over a hold."""
+        posted by dunning managers only. Returns the invoices posted over a hold.
+
+        A refusal changes nothing (it is rolled back with the posting): a customer found over
+        the limit is put on hold when a manager posts anyway, else by the daily check."""
         blocked = self.env["account.move"]
-        invoices = self.filtered(
-            lambda m: m.move_type == "out_invoice" and not m.dunning_is_penalty_invoice
+        invoices = self._dunning_customer_invoices().filtered(
+            lambda m: not m.dunning_is_penalty_invoice
         )
         if not invoices:
             return blocked
-        labels = []
+        labels, over_by_company = [], []
         for company, moves in invoices.grouped("company_id").items():
             partners = moves.commercial_partner_id.with_company(company)
             partners.invalidate_recordset(CREDIT_FIELDS)  # receivables changed since last read
             over = partners.filtered(lambda p: not p.dunning_credit_hold and p.dunning_over_limit)
-            if over:  # decided by the system, whoever posts
-                over.sudo().write(
-                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
-                )
-                over._dunning_log(
-                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
-                )
-            on_hold = partners.filtered("dunning_credit_hold")
+            over_by_company.append(over)
+            on_hold = partners.filtered(lambda p: p.dunning_credit_hold or p.dunning_over_limit)
             blocked |= moves.filtered(lambda m, on_hold=on_hold: m.commercial_partner_id in on_hold)
             for partner in on_hold:
                 if partner.dunning_over_limit:
@@ -685,6 +686,14 @@ class AccountMove(models.Model):
                     customers=", ".join(labels),
                 )
             )
+        for over in over_by_company:
+            if over:  # decided by the system, whoever posts
+                over.sudo().write(
+                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
+                )
+                over._dunning_log(
+                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
+                )
         return blocked
 
     def _dunning_log_hold_override(self):
