@@ -47,5 +47,8 @@
         "views/account_dunning_worklist_views.xml",
         "views/account_dunning_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["account_dunning_fr/static/tests/tours/**/*"],
+    },
     "post_init_hook": "post_init_hook",
 }
