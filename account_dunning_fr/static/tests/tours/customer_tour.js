@@ -25,14 +25,22 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_customer", {
             run: "edit Boulangerie Martin && press Enter",
         },
         {
+            content: "The customers are filtered on the name searched",
+            trigger: '.o_searchview_facet:contains("Boulangerie Martin")',
+        },
+        {
+            content: "Only the customer searched is shown",
+            trigger: '.o_kanban_renderer:not(:has(.o_kanban_record:not(.o_kanban_ghost):not(:contains("Boulangerie Martin SARL"))))',
+        },
+        {
             content: "Open the customer",
             trigger: '.o_kanban_record:contains("Boulangerie Martin SARL")',
             run: "click",
         },
         dunningSteps.breadcrumb("Boulangerie Martin SARL"),
         {
-            content: "The smart button counts the customer's communications (Relances)",
-            trigger: '.oe_stat_button[name=action_view_dunning_communications]:contains("Relances")',
+            content: "The smart button counts the customer's two communications (Relances)",
+            trigger: '.oe_stat_button[name=action_view_dunning_communications]:contains("Relances"):contains("2")',
         },
         {
             content: "Open the Recouvrement tab",

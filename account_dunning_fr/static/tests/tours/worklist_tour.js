@@ -33,6 +33,11 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_worklist", {
             trigger:
                 '.o_data_row:has(td[name=partner_id]:contains("Boulangerie Martin SARL")):has(td[name=kind]:contains("Relance à valider"))',
         },
+        {
+            content: "Garage Moreau has no email address: its reminder is a letter to print",
+            trigger:
+                '.o_data_row:has(td[name=partner_id]:contains("Garage Moreau")):has(td[name=kind]:contains("Courrier à imprimer et poster"))',
+        },
         dunningSteps.frenchDates(".o_data_row td[name=date]", "The dates read as French dates"),
         {
             content: "The column of the amounts is labelled in French",
