@@ -12,7 +12,7 @@ and add ``<name>`` to ``TOURS``.
 
 import sys
 import unittest
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,12 +54,14 @@ class TestTours(HttpCase):
         cls.manager.write(
             {
                 "name": MANAGER_NAME,
+                "tz": "Europe/Paris",
                 "company_ids": [Command.set(cls.company.ids)],
                 "company_id": cls.company.id,
                 "groups_id": [Command.link(env.ref("account.group_account_manager").id)],
             }
         )
-        cls.today = fields.Date.context_today(env["res.partner"])
+        # the manager's today (the browser's, the activities'), in every date of the set-up
+        cls.today = fields.Date.context_today(cls.manager.partner_id.with_user(cls.manager))
         demo = build_demo(env, today=cls.today, chart_template="generic_coa", company=cls.company)
         customers = demo["customers"]
         customers.write({"dunning_collector_id": cls.manager.id})
@@ -67,6 +69,7 @@ class TestTours(HttpCase):
         cls.notice_customer = by_name[NOTICE_CUSTOMER]
         cls.call_customer = by_name[CALL_CUSTOMER]
 
+        cls._enter_reference_rates()
         policy = env["account.dunning.policy"].search(
             [("company_id", "=", cls.company.id), ("is_default", "=", True)]
         )
@@ -86,6 +89,27 @@ class TestTours(HttpCase):
         run._compute_communications()
         run.action_compute()
         cls.communications = run.communication_ids
+
+    @classmethod
+    def _enter_reference_rates(cls):
+        """The reference rates of the semesters the open invoices span, as the credit manager
+        enters them when they are published (the shipped table ends with the addon's release;
+        the tours run at today's date): the latest known rate of each kind, carried over."""
+        Rate = cls.env["account.dunning.rate"]
+        known = {(rate.kind, rate.date_start): rate.rate for rate in Rate.search([])}
+        day = cls.today - timedelta(days=200)
+        start = date(day.year, 1 if day.month <= 6 else 7, 1)
+        vals_list = []
+        while start <= cls.today:
+            for kind, _label in Rate._fields["kind"].selection:
+                if (kind, start) not in known:
+                    latest = max(d for k, d in known if k == kind and d < start)
+                    known[kind, start] = known[kind, latest]
+                    vals_list.append(
+                        {"kind": kind, "date_start": start, "rate": known[kind, start]}
+                    )
+            start = date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
+        Rate.create(vals_list)
 
     @classmethod
     def _invoice(cls, specs):
@@ -129,6 +153,8 @@ class TestTours(HttpCase):
         self.assertEqual(notice.partner_id, self.notice_customer)
         self.assertEqual(notice.state, "draft")
         self.assertEqual(notice.line_ids.move_id, self.notice_invoice)
+        self.assertEqual(notice.amount_indemnity, 40.0, "the recovery indemnity of a professional")
+        self.assertGreater(notice.amount_interest, 0.0)
         call = self.communications.filtered(lambda comm: comm.channel == "phone")
         self.assertEqual(call.partner_id, self.call_customer)
         self.assertEqual(call.state, "sent")

@@ -68,6 +68,18 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_communications"
             trigger: '.o_form_view .o_field_widget[name=amount_due]:contains("234,56")',
         },
         {
+            content: "A professional owes the 40 euros recovery indemnity (art. L441-10)",
+            trigger: '.o_form_view .o_field_widget[name=amount_indemnity]:contains("40,00")',
+        },
+        {
+            content: "The late interest is shown",
+            trigger: '.o_form_view .o_field_widget[name=amount_interest]:contains("€")',
+        },
+        {
+            content: "The late interest is labelled in French",
+            trigger: '.o_form_view .o_form_label:contains("Intérêts de retard")',
+        },
+        {
             content: "The collector is the credit manager",
             trigger: '.o_form_view .o_field_widget[name=collector_id] input:value("Claire Vasseur")',
         },

@@ -22,7 +22,16 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_customer", {
         {
             content: "Search the customer",
             trigger: ".o_searchview_input",
-            run: "edit Boulangerie Martin && press Enter",
+            run: "edit Boulangerie Martin",
+        },
+        {
+            content: "The search offers to look for the name",
+            trigger: ".o_searchview_autocomplete .o_menu_item",
+        },
+        {
+            content: "Search it",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
         },
         {
             content: "The customers are filtered on the name searched",
