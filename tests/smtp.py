@@ -148,22 +148,29 @@ def smtp_server(env):
             others.active = True
 
 
+# Invisible characters of Odoo's email preview text (zero-width space, grapheme joiner...).
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u034f\ufeff\u00ad"))
+
+
 def _flat(text):
-    """Whitespace of any kind (incl. the no-break spaces of French amounts) as one space."""
-    text = text.replace("\u202f", " ").replace("\xa0", " ")
+    """Whitespace of any kind (incl. the no-break spaces of French amounts) as one space,
+    invisible characters removed."""
+    text = text.translate(INVISIBLE).replace("\u202f", " ").replace("\xa0", " ")
     return re.sub(r"\s+", " ", text).strip()
 
 
 def body_text(message):
-    """The HTML body of a received message (or its plain text) as normalised plain text:
-    the words of each element separated by a space, whitespace collapsed."""
+    """The HTML body of a received message (or its plain text) as normalised plain text, as
+    the recipient reads it: the words of each element separated by a space, whitespace
+    collapsed, hidden elements (``display: none``, such as the preview text) left out."""
     part = message.get_body(preferencelist=("html", "plain"))
     if part is None:
         return ""
     content = part.get_content()
     if part.get_content_subtype() == "html":
         root = lxml_html.fromstring(content)
-        for node in root.xpath("//style|//script|//head"):
+        hidden = "//*[contains(translate(@style, ' ', ''), 'display:none')]"
+        for node in root.xpath(f"//style|//script|//head|{hidden}"):
             node.drop_tree()
         content = " ".join(root.itertext())
     return _flat(content)
