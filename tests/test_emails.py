@@ -227,3 +227,19 @@ class TestEmails(DunningCase):
             self.company.dunning_email_from = "recouvrement@dupont.test, compta@dupont.test"
         with self.assertRaises(ValidationError):
             self.company.dunning_email_from = "Service recouvrement"
+
+    def test_broken_template_fails_its_communications_with_the_reason(self):
+        broken = self.level_1.mail_template_id.copy(
+            {"body_html": '<p>Dear <t t-out="object.partner_id.no_such_field"/></p>'}
+        )
+        self.policy.level_ids.mail_template_id = broken
+        with smtp_server(self.env) as sink:
+            comms = self._run(TODAY)
+            with freeze_time(TODAY):
+                self.env["mail.mail"].process_email_queue()
+            self.assertEqual(sink.messages, [])
+        self.assertEqual(set(comms.mapped("state")), {"failed"})
+        self.assertIn(
+            f"The email template {broken.name} could not be rendered", comms[0].failure_reason
+        )
+        self.assertIn("no_such_field", comms[0].failure_reason)

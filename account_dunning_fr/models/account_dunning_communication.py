@@ -512,7 +512,13 @@ class AccountDunningCommunication(models.Model):
                     bodies = comms._render_email_bodies(template)
             except Exception as error:  # a broken template: shown on each communication
                 _logger.exception("Dunning email template %s could not be rendered", template.name)
-                comms.write({"state": "failed", "failure_reason": str(error)})
+                reason = self.env._(
+                    "The email template %(template)s could not be rendered; correct it, then "
+                    "retry.\n%(error)s",
+                    template=template.name,
+                    error=error,
+                )
+                comms.write({"state": "failed", "failure_reason": reason})
                 continue
             for comm in comms:
                 sender = senders[comm.company_id]
