@@ -18,6 +18,7 @@ class DunningCase(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
+        cls.company.email = "compta@dupont.test"  # dunning emails leave from the company
         cls.policy = cls._make_policy(cls.company)
         cls.level_courtesy, cls.level_1, cls.level_2, cls.level_call = cls.policy.level_ids.sorted(
             "sequence"

@@ -160,7 +160,9 @@ class TestCreditHold(CreditCase):
             invoice_1.with_user(self.billing).action_post()
 
     def test_level_hold_is_decided_in_the_company_of_the_communication(self):
-        company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
+        company_2 = self.setup_other_company(name="Filiale Lyon", email="compta@filiale.test")[
+            "company"
+        ]
         policy_2 = self._make_policy(company_2)
         policy_2.level_ids.filtered(lambda level: level.name == "Courtesy").credit_hold = True
         self._invoices([(self.customer, TODAY - D(15), 70.0)], company=company_2)

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date, pdf
+from odoo.tools import SQL, format_amount, format_date, pdf, safe_eval
 from odoo.tools import groupby as tools_groupby
 
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
@@ -740,17 +740,50 @@ class AccountDunningCommunication(models.Model):
         return streams
 
     def _send_emails(self):
+        """Queue the email of each communication: the level's template rendered with the
+        communication's own data, sent from the company (or its dunning sender), with the PDF."""
         if any(company.dunning_show_portal_link for company in self.company_id):
             ensure_portal_tokens(self.line_ids.move_id)  # the emails link to the portal
-        for template, comms in self.grouped(lambda comm: comm._get_mail_template()).items():
-            subjects = template._render_field("subject", comms.ids, compute_lang=True)
-            bodies = comms._render_email_bodies(template)
+        senders = {company: company._dunning_get_email_from() for company in self.company_id}
+        no_sender = self.filtered(lambda comm: not senders[comm.company_id])
+        for company, comms in no_sender.grouped("company_id").items():
+            comms.write(
+                {
+                    "state": "failed",
+                    "failure_reason": self.env._(
+                        "The company %(company)s has no email address to send the dunning "
+                        "emails from: set its email or its dunning sender.",
+                        company=company.name,
+                    ),
+                }
+            )
+        for template, comms in (
+            (self - no_sender).grouped(lambda comm: comm._get_mail_template()).items()
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    subjects = template._render_field("subject", comms.ids, compute_lang=True)
+                    bodies = comms._render_email_bodies(template)
+            except Exception as error:  # a broken template: shown on each communication
+                _logger.exception("Dunning email template %s could not be rendered", template.name)
+                reason = self.env._(
+                    "The email template %(template)s could not be rendered; correct it, then "
+                    "retry.\n%(error)s",
+                    template=template.name,
+                    error=error,
+                )
+                comms.write({"state": "failed", "failure_reason": reason})
+                continue
             for comm in comms:
+                sender = senders[comm.company_id]
                 try:
                     with self.env.cr.savepoint():
                         message = comm.with_context(mail_notify_force_send=False).message_post(
                             body=bodies[comm.id],
                             subject=subjects[comm.id],
+                            author_id=comm.company_id.partner_id.id,
+                            email_from=sender,
+                            reply_to=sender,
                             partner_ids=comm.recipient_id.ids,
                             attachment_ids=comm.attachment_id.ids,
                             message_type="comment",
@@ -764,29 +797,37 @@ class AccountDunningCommunication(models.Model):
                     comm.write({"state": "failed", "failure_reason": str(error)})
 
     def _render_email_bodies(self, template):
-        """{communication id: body} of ``template`` in each recipient's language.
+        """{communication id: body} of ``template``, each with the communication's data in its
+        recipient's language: the rendering of ``template._render_field("body_html", ids,
+        compute_lang=True)``, with the body compiled once per language.
 
-        Same rendering as the template's own (``_render_field("body_html")``), except that the
-        body is parsed and compiled once per language instead of once per communication."""
+        ``ir.qweb`` keeps the compiled code of stored views only: ``_render_field`` compiles an
+        inline body once per record (most of its time), and the parsed body cannot be given to
+        ``_render`` twice, as compiling consumes its directives (``t-out`` and the like are
+        popped from the tree, so that a second rendering prints the template's sample values).
+        """
         langs = template._render_lang(self.ids)
         bodies = {}
         for lang, comm_ids in tools_groupby(self.ids, key=langs.get):
             tmpl = template.with_context(lang=lang) if lang else template
-            comms = self.browse(comm_ids).with_context(lang=lang) if lang else self.browse(comm_ids)
-            if len(comm_ids) < 3 or not tmpl.body_html:
-                bodies.update(
-                    tmpl._render_field("body_html", comm_ids, options={"post_process": True})
-                )
+            if not tmpl.body_html:
+                bodies.update(dict.fromkeys(comm_ids, ""))
                 continue
+            qweb = tmpl.env["ir.qweb"]
             element = html.fragment_fromstring(tmpl.body_html, create_parent="div")
-            values = tmpl._render_eval_context()
-            for comm in comms:
-                rendered = self.env["ir.qweb"]._render(element, dict(values, object=comm))
-                if rendered and rendered.startswith("<div>") and rendered.endswith("</div>"):
-                    rendered = rendered[5:-6]  # the wrapper added for parsing
-                bodies[comm.id] = tmpl._render_template_postprocess(
-                    self._name, {comm.id: rendered}
-                )[comm.id]
+            context = tmpl._render_eval_context()
+            render = None
+            rendered = {}
+            for comm in self.browse(comm_ids).with_env(tmpl.env):
+                values = dict(context, object=comm)
+                renderer = qweb._prepare_environment(values)
+                safe_eval.check_values(values)
+                if render is None:  # once per language
+                    functions, name = renderer._compile(element)
+                    render = functions[name]
+                body = Markup("".join(render(renderer, values)))
+                rendered[comm.id] = body[5:-6]  # the <div> added for parsing
+            bodies.update(tmpl._render_template_postprocess(self._name, rendered))
         return bodies
 
     # ---------------------------------------------------------------------------------------

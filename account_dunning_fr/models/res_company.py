@@ -3,6 +3,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.mail import email_split_and_format
 from odoo.tools.translate import LazyTranslate
 
 from .dunning_wording import default_company_wording
@@ -97,6 +98,23 @@ class ResCompany(models.Model):
         help="Reminder letters and emails give the link of each invoice on the customer portal, "
         "where it can be downloaded and paid online when a payment provider is enabled.",
     )
+    dunning_email_from = fields.Char(
+        string="Dunning Sender",
+        help="Address the dunning emails are sent from and answered to, e.g. "
+        '"Credit Department <credit@example.com>". Empty: the company\'s name and email.',
+    )
+
+    @api.constrains("dunning_email_from")
+    def _check_dunning_email_from(self):
+        for company in self.filtered("dunning_email_from"):
+            if len(email_split_and_format(company.dunning_email_from)) != 1:
+                raise ValidationError(
+                    self.env._(
+                        "The dunning sender of %(company)s must be one email address, such as "
+                        '"Credit Department <credit@example.com>".',
+                        company=company.name,
+                    )
+                )
 
     @api.constrains("dunning_posting_delay_days")
     def _check_dunning_posting_delay_days(self):
@@ -121,6 +139,12 @@ class ResCompany(models.Model):
         for lang in ["en_US", *langs]:
             wording = default_company_wording(self.with_context(lang=lang).env)
             self.sudo().with_context(lang=lang).write(wording)
+
+    def _dunning_get_email_from(self):
+        """Sender (and reply-to address) of the company's dunning emails: the dunning sender,
+        else the company's name and email; empty when the company has no address."""
+        self.ensure_one()
+        return (self.dunning_email_from or "").strip() or self.email_formatted
 
     def _dunning_get_wording(self):
         """The company's legal wording in the environment's language, defaults for the empty
