@@ -716,14 +716,15 @@ class AccountDunningCommunication(models.Model):
             )
             if hold:
                 hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
-        notified = self.filtered(lambda comm: comm.channel == "formal_notice").partner_id
-        notified = notified.filtered(
-            lambda partner: partner.dunning_litigation_state in (False, "amicable")
-        )
-        if notified:
-            notified.write(
-                {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
+        notices = self.filtered(lambda comm: comm.channel == "formal_notice")
+        for company, comms in notices.grouped("company_id").items():  # litigation per company
+            notified = comms.partner_id.with_company(company).filtered(
+                lambda partner: partner.dunning_litigation_state in (False, "amicable")
             )
+            if notified:
+                notified.write(
+                    {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
+                )
         self._log_evidence()
         for company, comms in self.grouped("company_id").items():
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)

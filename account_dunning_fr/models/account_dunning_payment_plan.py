@@ -290,12 +290,12 @@ class AccountDunningPaymentPlan(models.Model):
                 group.invoice_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES).write(
                     {"dunning_level_override_id": level.id}
                 )
-            for state, group in (
+            for (company, state), group in (
                 breached.filtered(lambda p: p.breach_action == "hand_over")
-                .grouped("breach_litigation_state")
+                .grouped(lambda p: (p.company_id, p.breach_litigation_state))
                 .items()
-            ):
-                group.partner_id.write(
+            ):  # decided by the plan a manager agreed to, in the plan's company
+                group.partner_id.sudo().with_company(company).write(
                     {"dunning_litigation_state": state, "dunning_litigation_date": today}
                 )
             for company, group in breached.grouped("company_id").items():

@@ -33,6 +33,7 @@ class ResPartner(models.Model):
     dunning_policy_id = fields.Many2one(
         "account.dunning.policy",
         company_dependent=True,
+        check_company=True,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Leave empty to use the company's default policy. Decided on the commercial "
         "entity: contacts follow their company.",
@@ -45,14 +46,18 @@ class ResPartner(models.Model):
     )
     dunning_excluded = fields.Boolean(
         string="Exclude from Dunning",
-        help="No reminder is ever produced for this customer.",
+        company_dependent=True,
+        tracking=True,
+        help="No reminder is ever produced for this customer. Decided per company, by a "
+        "dunning manager.",
     )
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
         company_dependent=True,
         tracking=True,
         help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
-        "new customer invoices are posted by managers only. Decided per company.",
+        "new customer invoices are posted by managers only. Decided per company; lifted by a "
+        "dunning manager.",
     )
     dunning_credit_hold_reason = fields.Selection(
         [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
@@ -63,16 +68,25 @@ class ResPartner(models.Model):
         LITIGATION_STATES,
         string="Litigation",
         default="amicable",
+        company_dependent=True,
         tracking=True,
         help="Once handed to an agency, a lawyer or a court, the customer is no longer dunned "
-        "automatically.",
+        "automatically. Decided per company; the hand-over is a dunning manager's decision. "
+        "Empty means amicable.",
     )
-    dunning_litigation_date = fields.Date(string="Hand-over Date", tracking=True)
+    dunning_litigation_date = fields.Date(
+        string="Hand-over Date", company_dependent=True, tracking=True
+    )
     dunning_litigation_ref = fields.Char(
-        string="Hand-over Reference", help="File number at the agency, the lawyer or the court."
+        string="Hand-over Reference",
+        company_dependent=True,
+        help="File number at the agency, the lawyer or the court.",
     )
     dunning_litigation_partner_id = fields.Many2one(
-        "res.partner", string="Handled By", help="The agency, lawyer or court in charge."
+        "res.partner",
+        string="Handled By",
+        company_dependent=True,
+        help="The agency, lawyer or court in charge.",
     )
     dunning_solvency_ids = fields.One2many(
         "account.dunning.solvency",
@@ -117,6 +131,7 @@ class ResPartner(models.Model):
         "account.dunning.penalty.clause",
         string="Penalty Clause",
         company_dependent=True,
+        check_company=True,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Late-payment terms agreed with this customer. Empty: the company's default "
         "clause (its consumer clause for consumers).",
@@ -134,7 +149,8 @@ class ResPartner(models.Model):
         "representative.",
     )
     dunning_insolvency_date = fields.Date(
-        string="Publication Date", help="Date of publication of the judgment (BODACC)."
+        string="Publication Date",
+        help="Date of publication of the judgment (BODACC).",
     )
     dunning_communication_ids = fields.One2many(
         "account.dunning.communication",
@@ -305,6 +321,19 @@ class ResPartner(models.Model):
             self.env, [("res.partner", partner.id, partner.display_name, body) for partner in self]
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._dunning_check_company_properties(set().union(*vals_list))
+        return partners
+
+    def _dunning_check_company_properties(self, fnames):
+        """The policy and penalty clause of a customer in a company are that company's: a
+        company never follows rules that the managers of another company may change."""
+        fnames = {"dunning_policy_id", "dunning_penalty_clause_id"} & set(fnames)
+        if fnames:
+            self._check_company(list(fnames))
+
     def write(self, vals):
         if vals.get("dunning_credit_hold") and "dunning_credit_hold_reason" not in vals:
             vals = dict(vals, dunning_credit_hold_reason="manual")
@@ -312,6 +341,7 @@ class ResPartner(models.Model):
             vals = dict(vals, dunning_credit_hold_reason=False)
         insolvency = {"dunning_insolvency_state", "dunning_insolvency_date"} & set(vals)
         res = super().write(vals)
+        self._dunning_check_company_properties(vals)
         if insolvency:
             self.commercial_partner_id._dunning_schedule_claim_declaration()
         return res
