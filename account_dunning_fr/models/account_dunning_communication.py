@@ -16,6 +16,7 @@ from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
+from .dunning_rights import check_dunning_manager
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 
 # Shipped email template of each tone, used when a level's tone does not fit the communication.
@@ -270,6 +271,10 @@ class AccountDunningCommunication(models.Model):
             comm.document_closing = texts["closing"]
 
     def write(self, vals):
+        if vals.get("state") == "cancelled":
+            check_dunning_manager(
+                self.env, self.env._("Only a dunning manager can cancel a communication.")
+            )
         frozen = FROZEN_FIELDS.intersection(vals)
         if frozen and any(comm.state != "draft" for comm in self):
             raise UserError(
@@ -378,6 +383,9 @@ class AccountDunningCommunication(models.Model):
         }
 
     def action_cancel(self, reason):
+        check_dunning_manager(
+            self.env, self.env._("Only a dunning manager can cancel a communication.")
+        )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")

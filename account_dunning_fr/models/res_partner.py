@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
+from .dunning_rights import check_dunning_manager, is_dunning_manager
 
 LITIGATION_STATES = [
     ("amicable", "Amicable"),
@@ -323,9 +324,54 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._dunning_check_decisions(vals)
         partners = super().create(vals_list)
         partners._dunning_check_company_properties(set().union(*vals_list))
         return partners
+
+    def _dunning_check_decisions(self, vals):
+        """Lifting a credit hold, excluding from dunning and handing the debt over (or taking
+        it back) are dunning managers' decisions, in the current company: refused to anyone
+        else, whatever the screen or RPC call. Putting a customer on hold stays open to all."""
+        if is_dunning_manager(self.env):
+            return
+        partners = self.sudo()  # the current values, whatever the user may read
+        names = ", ".join(partners.mapped("display_name")) or vals.get("name", "")
+        if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
+            if partners.filtered("dunning_credit_hold"):
+                check_dunning_manager(
+                    self.env,
+                    self.env._(
+                        "Only a dunning manager can lift the credit hold of %(customers)s.",
+                        customers=names,
+                    ),
+                )
+        if vals.get("dunning_excluded") and (
+            not self or not all(partners.mapped("dunning_excluded"))
+        ):
+            check_dunning_manager(
+                self.env,
+                self.env._(
+                    "Only a dunning manager can exclude %(customers)s from dunning.",
+                    customers=names,
+                ),
+            )
+        if "dunning_litigation_state" in vals:
+            new = vals["dunning_litigation_state"]
+            olds = set(partners.mapped("dunning_litigation_state")) if self else {False}
+            if any(
+                old != new and (old in HANDED_OVER_STATES or new in HANDED_OVER_STATES)
+                for old in olds
+            ):
+                check_dunning_manager(
+                    self.env,
+                    self.env._(
+                        "Only a dunning manager can hand the debt of %(customers)s over to an "
+                        "agency, a lawyer or a court, or take it back.",
+                        customers=names,
+                    ),
+                )
 
     def _dunning_check_company_properties(self, fnames):
         """The policy and penalty clause of a customer in a company are that company's: a
@@ -335,6 +381,7 @@ class ResPartner(models.Model):
             self._check_company(list(fnames))
 
     def write(self, vals):
+        self._dunning_check_decisions(vals)
         if vals.get("dunning_credit_hold") and "dunning_credit_hold_reason" not in vals:
             vals = dict(vals, dunning_credit_hold_reason="manual")
         if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
