@@ -11,7 +11,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
-from .dunning_rights import check_dunning_manager, is_dunning_manager
+from .dunning_rights import (
+    ACCOUNTING_GROUPS,
+    DUNNING_GROUPS,
+    check_dunning_manager,
+    is_dunning_manager,
+)
 
 LITIGATION_STATES = [
     ("amicable", "Amicable"),
@@ -35,6 +40,7 @@ class ResPartner(models.Model):
         "account.dunning.policy",
         company_dependent=True,
         check_company=True,
+        groups=ACCOUNTING_GROUPS,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Leave empty to use the company's default policy. Decided on the commercial "
         "entity: contacts follow their company.",
@@ -42,12 +48,14 @@ class ResPartner(models.Model):
     dunning_collector_id = fields.Many2one(
         "res.users",
         string="Collector",
+        groups=ACCOUNTING_GROUPS,
         domain=[("share", "=", False)],
         help="Person in charge of collecting this customer's debts: gets the phone calls.",
     )
     dunning_excluded = fields.Boolean(
         string="Exclude from Dunning",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="No reminder is ever produced for this customer. Decided per company, by a "
         "dunning manager.",
@@ -55,6 +63,7 @@ class ResPartner(models.Model):
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
         "new customer invoices are posted by managers only. Decided per company; lifted by a "
@@ -64,63 +73,70 @@ class ResPartner(models.Model):
         [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
         string="Hold Reason",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_litigation_state = fields.Selection(
         LITIGATION_STATES,
         string="Litigation",
         default="amicable",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Once handed to an agency, a lawyer or a court, the customer is no longer dunned "
         "automatically. Decided per company; the hand-over is a dunning manager's decision. "
         "Empty means amicable.",
     )
     dunning_litigation_date = fields.Date(
-        string="Hand-over Date", company_dependent=True, tracking=True
+        string="Hand-over Date", company_dependent=True, groups=ACCOUNTING_GROUPS, tracking=True
     )
     dunning_litigation_ref = fields.Char(
         string="Hand-over Reference",
         company_dependent=True,
+        groups=DUNNING_GROUPS,
         help="File number at the agency, the lawyer or the court.",
     )
     dunning_litigation_partner_id = fields.Many2one(
         "res.partner",
         string="Handled By",
         company_dependent=True,
+        groups=DUNNING_GROUPS,
         help="The agency, lawyer or court in charge.",
     )
     dunning_solvency_ids = fields.One2many(
         "account.dunning.solvency",
         "partner_id",
         string="Solvency Records",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_insured_limit = fields.Monetary(
         string="Credit-Insured Limit",
         compute="_compute_dunning_insured_limit",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
         help="Cover granted by the credit insurer (latest valid decision).",
     )
     dunning_exposure = fields.Monetary(
         string="Exposure",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_credit",
         currency_field="currency_id",
         help="Open receivables plus draft customer invoices, in the company's currency.",
     )
     dunning_credit_limit = fields.Monetary(
         string="Effective Credit Limit",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_credit",
         currency_field="currency_id",
         help="The customer's credit limit, else the company's default one, when credit limits "
         "are enabled in the accounting settings.",
     )
     dunning_over_limit = fields.Boolean(
-        string="Over Credit Limit", compute="_compute_dunning_credit"
+        string="Over Credit Limit", compute="_compute_dunning_credit", groups=ACCOUNTING_GROUPS
     )
     dunning_customer_kind = fields.Selection(
         [("b2b", "Professional"), ("b2c", "Consumer")],
         string="Customer Kind",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_customer_kind",
         store=True,
         readonly=False,
@@ -133,6 +149,7 @@ class ResPartner(models.Model):
         string="Penalty Clause",
         company_dependent=True,
         check_company=True,
+        groups=ACCOUNTING_GROUPS,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Late-payment terms agreed with this customer. Empty: the company's default "
         "clause (its consumer clause for consumers).",
@@ -144,6 +161,7 @@ class ResPartner(models.Model):
             ("liquidation", "Liquidation (liquidation judiciaire)"),
         ],
         string="Insolvency Proceedings",
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Collective proceedings opened against the customer: dunning stops and no "
         "interest or indemnity accrues; the claim is declared to the court-appointed "
@@ -151,34 +169,35 @@ class ResPartner(models.Model):
     )
     dunning_insolvency_date = fields.Date(
         string="Publication Date",
+        groups=ACCOUNTING_GROUPS,
         help="Date of publication of the judgment (BODACC).",
     )
     dunning_communication_ids = fields.One2many(
         "account.dunning.communication",
         "partner_id",
         string="Dunning Communications",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_promise_count = fields.Integer(
         string="Open Promises",
         compute="_compute_dunning_commitment_counts",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_payment_plan_count = fields.Integer(
         string="Payment Plans",
         compute="_compute_dunning_commitment_counts",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
 
     dunning_interest_total = fields.Monetary(
         string="Late Interest Due",
         compute="_compute_dunning_penalty_totals",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
         help="Late-payment interest accrued on the customer's invoices and not charged yet, "
         "as of today, in the company currency.",
     )
@@ -186,7 +205,7 @@ class ResPartner(models.Model):
         string="Indemnities Due",
         compute="_compute_dunning_penalty_totals",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
 
     @api.model
