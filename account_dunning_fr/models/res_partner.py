@@ -57,8 +57,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         groups=ACCOUNTING_GROUPS,
         tracking=True,
-        help="No reminder is ever produced for this customer. Decided per company, by a "
-        "dunning manager.",
+        help="No reminder is ever produced for this customer.",
     )
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
@@ -66,8 +65,7 @@ class ResPartner(models.Model):
         groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
-        "new customer invoices are posted by managers only. Decided per company; lifted by a "
-        "dunning manager.",
+        "new customer invoices are posted by managers only. Decided per company.",
     )
     dunning_credit_hold_reason = fields.Selection(
         [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
@@ -83,8 +81,7 @@ class ResPartner(models.Model):
         groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Once handed to an agency, a lawyer or a court, the customer is no longer dunned "
-        "automatically. Decided per company; the hand-over is a dunning manager's decision. "
-        "Empty means amicable.",
+        "automatically.",
     )
     dunning_litigation_date = fields.Date(
         string="Hand-over Date", company_dependent=True, groups=ACCOUNTING_GROUPS, tracking=True
