@@ -1,6 +1,7 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
+import io
 import logging
 from collections import defaultdict
 
@@ -19,6 +20,8 @@ from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 
+# Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).
+PAYMENT_ROUTE = "/dunning/pay"
 # Shipped email template of each tone, used when a level's tone does not fit the communication.
 KIND_TEMPLATES = {
     "courtesy": "account_dunning_fr.mail_template_dunning_courtesy",
@@ -31,13 +34,17 @@ _logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "To Validate"),
+    ("waiting_rates", "Waiting for Rates"),
     ("to_send", "To Send"),
     ("sent", "Sent"),
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
 # States in which a communication still holds its invoices: the next runs leave them alone.
-PENDING_STATES = ("draft", "to_send", "failed")
+PENDING_STATES = ("draft", "waiting_rates", "to_send", "failed")
+# Tones of the levels that state the penalties: never sent with incomplete figures.
+PENALTY_KINDS = ("firm", "formal_notice")
+PENALTY_CHANNELS = ("email", *PAPER_CHANNELS)
 # What the customer was told: frozen once the communication leaves the draft state.
 FROZEN_FIELDS = {
     "name",
@@ -128,6 +135,16 @@ class AccountDunningCommunication(models.Model):
         store=True,
         help="Fixed recovery indemnities of the reminded invoices, not charged yet.",
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_indemnity_company = fields.Monetary(
+        string="Recovery Indemnities (Company Currency)",
+        compute="_compute_amount_indemnity_company",
+        currency_field="company_currency_id",
+        help="The recovery indemnities as claimed: 40 EUR per invoice (D441-5), whatever the "
+        "invoices' currency.",
+    )
     amount_credit = fields.Monetary(
         string="Unallocated Credits",
         readonly=True,
@@ -186,12 +203,29 @@ class AccountDunningCommunication(models.Model):
         compute="_compute_document_texts",
         help="Date by which the customer is asked to pay, from the level's deadline.",
     )
+    payment_code = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Code of the short link printed on the letter to pay online.",
+    )
+    interest_note = fields.Char(
+        string="Interest Incomplete",
+        compute="_compute_waiting_reason",
+        help="Says that the late interest is incomplete, and which rate is missing.",
+    )
+    waiting_reason = fields.Char(
+        compute="_compute_waiting_reason",
+        help="Why the communication cannot be sent yet: the late interest it states is "
+        "incomplete because a reference rate is missing.",
+    )
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Date(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "The reference must be unique."),
+        ("payment_code_unique", "UNIQUE(payment_code)", "The payment code must be unique."),
     ]
 
     @api.depends("email_status")
@@ -222,6 +256,29 @@ class AccountDunningCommunication(models.Model):
             comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
             comm.amount_interest = sum(comm.line_ids.mapped("interest_amount"))
             comm.amount_indemnity = sum(comm.line_ids.mapped("indemnity_amount"))
+
+    @api.depends("line_ids.indemnity_company_amount")
+    def _compute_amount_indemnity_company(self):
+        for comm in self:
+            comm.amount_indemnity_company = sum(comm.line_ids.mapped("indemnity_company_amount"))
+
+    @api.depends("state", "level_id", "line_ids.missing_rate_semesters")
+    @api.depends_context("lang")
+    def _compute_waiting_reason(self):
+        Rate = self.env["account.dunning.rate"]
+        for comm in self:
+            starts = [start for line in comm.line_ids for start in line._get_missing_rate_starts()]
+            comm.interest_note = bool(starts) and Rate._get_incomplete_mention(starts)
+            comm.waiting_reason = (
+                bool(starts)
+                and comm.state in ("draft", "waiting_rates")
+                and comm._states_penalties()
+                and self.env._(
+                    "Waiting for the reference rate of %(semesters)s: the late interest this "
+                    "communication states would be incomplete.",
+                    semesters=Rate._get_semester_labels(starts),
+                )
+            )
 
     @api.depends("partner_id", "line_ids")
     def _compute_other_invoices(self):
@@ -257,7 +314,15 @@ class AccountDunningCommunication(models.Model):
             comm.email_failure = failure.failure_reason or failure.failure_type or False
 
     @api.depends_context("lang")
-    @api.depends("level_id", "amount_balance", "date", "sent_date")
+    @api.depends(
+        "level_id",
+        "amount_balance",
+        "amount_interest",
+        "amount_indemnity",
+        "date",
+        "sent_date",
+        "company_id.dunning_posting_delay_days",
+    )
     def _compute_document_texts(self):
         for comm in self:
             if not comm.level_id:
@@ -317,33 +382,59 @@ class AccountDunningCommunication(models.Model):
         return action
 
     def action_validate(self):
-        """Validate communications waiting for a person (one or many) and send them."""
-        drafts = self.filtered(lambda comm: comm.state == "draft")
+        """Validate communications waiting for a person (one or many) and send them, with
+        their penalties recomputed; those stating incomplete penalties wait for the rates."""
+        drafts = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         if not drafts:
             raise UserError(
                 self.env._("None of the selected communications is waiting for validation.")
             )
+        drafts._recompute_penalties()
+        drafts._check_sendable()
         drafts.write({"state": "to_send", "validated_uid": self.env.uid})
         drafts._send()
+        return True
+
+    def action_recompute(self):
+        """Refresh the penalties of draft or waiting communications (a rate was entered); the
+        waiting ones whose figures are now complete are sent."""
+        todo = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
+        if not todo:
+            raise UserError(
+                self.env._("Only communications to validate or waiting for rates are recomputed.")
+            )
+        todo._recompute_penalties()
+        # Those waiting were validated (or sent automatically): complete now, they go.
+        ready = todo.filtered(
+            lambda comm: comm.state == "waiting_rates" and not comm.waiting_reason
+        )
+        ready.write({"state": "to_send"})
+        ready._send()
         return True
 
     def action_retry(self):
         failed = self.filtered(lambda comm: comm.state == "failed")
         if not failed:
             raise UserError(self.env._("None of the selected communications has failed."))
+        failed._check_sendable()
         failed.write({"state": "to_send", "failure_reason": False})
         failed._send()
         return True
 
     def action_mark_posted(self):
-        """Letters and formal notices: the printed document has been posted."""
-        paper = self.filtered(
-            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
-        )
+        """Letters and formal notices: the printed documents have been posted. Opens the
+        dialog that asks for the posting date and the registered-letter numbers."""
+        paper = self._get_to_post()
         if not paper:
             raise UserError(self.env._("Select letters or formal notices waiting to be posted."))
-        paper._mark_sent()
-        return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Posted"),
+            "res_model": "account.dunning.communication.post",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": paper.ids},
+        }
 
     def action_print(self):
         """One PDF for all the selected communications, for batch printing."""
@@ -389,6 +480,7 @@ class AccountDunningCommunication(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
+        sent = to_cancel.filtered(lambda comm: comm.state == "sent")
         to_cancel.write(
             {
                 "state": "cancelled",
@@ -397,9 +489,69 @@ class AccountDunningCommunication(models.Model):
                 "cancel_uid": self.env.uid,
             }
         )
+        to_cancel._cancel_queued()
+        sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
         post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
         return True
+
+    def _cancel_queued(self):
+        """What the communications queued does not go out: their emails still in the mail
+        queue are cancelled, the collector's activities removed."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", self.mail_message_id.ids),
+                    ("state", "in", ("outgoing", "exception")),
+                ]
+            )
+        )
+        if mails:
+            mails.cancel()
+            self.env["mail.notification"].sudo().search(
+                [
+                    ("mail_mail_id", "in", mails.ids),
+                    ("notification_status", "not in", ("sent", "canceled")),
+                ]
+            ).write({"notification_status": "canceled"})
+        self.activity_ids.unlink()
+
+    def _restore_invoices(self):
+        """The invoices of cancelled communications go back to the level, last date and
+        override they had before they were sent, unless a later communication moved them."""
+        self.env["account.move"].flush_model()
+        self.env["account.dunning.communication.line"].flush_model()
+        self.flush_model(["level_id", "sent_date"])
+        moved = self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET dunning_level_id = l.previous_level_id,
+                       dunning_last_date = l.previous_last_date,
+                       dunning_level_override_id = COALESCE(m.dunning_level_override_id,
+                                                            l.previous_override_id)
+                  FROM account_dunning_communication_line l
+                  JOIN account_dunning_communication c ON c.id = l.communication_id
+                 WHERE l.communication_id = ANY(%(ids)s)
+                   AND l.previous_recorded
+                   AND m.id = l.move_id
+                   AND m.dunning_level_id = c.level_id
+                   AND m.dunning_last_date = c.sent_date
+                RETURNING m.id
+                """,
+                ids=self.ids,
+            )
+        )
+        self.env["account.move"].invalidate_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
+        )
+        move_ids = {move_id for (move_id,) in moved}
+        for company, comms in self.grouped("company_id").items():
+            ids = sorted(move_ids.intersection(comms.line_ids.move_id.ids))
+            if ids:
+                self.env["account.dunning.run"]._update_next_dates(company, ids)
 
     def action_create_penalty_invoice(self):
         """Charge the interest and indemnities of the communication's invoices."""
@@ -424,7 +576,7 @@ class AccountDunningCommunication(models.Model):
         get their PDF stored and wait to be printed and posted; phone calls and hand-overs
         become activities for the collector.
         """
-        comms = self.filtered(lambda comm: comm.state == "to_send")
+        comms = self.filtered(lambda comm: comm.state == "to_send")._hold_incomplete()
         if not comms:
             return
         # Another transaction sending the same communications keeps them: never send twice.
@@ -440,6 +592,9 @@ class AccountDunningCommunication(models.Model):
             )
         )
         comms = self.browse([comm_id for (comm_id,) in locked])
+        for comm_id, problem in comms._get_sending_problems().items():
+            self.browse(comm_id).write({"state": "failed", "failure_reason": problem})
+        comms = comms.filtered(lambda comm: comm.state == "to_send")
         comms.filtered(lambda comm: comm.channel != "phone")._render_documents()
         comms = comms.filtered(lambda comm: comm.state == "to_send")  # rendering may fail
         emails = comms.filtered(lambda comm: comm.channel == "email")
@@ -452,6 +607,83 @@ class AccountDunningCommunication(models.Model):
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
         tasks._schedule_collector_activities()
         (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
+
+    def _states_penalties(self):
+        """A firm reminder or formal notice sent to the customer states the penalties (phone
+        calls and hand-overs are tasks of the collector)."""
+        self.ensure_one()
+        return self.level_id.wording_kind in PENALTY_KINDS and self.channel in PENALTY_CHANNELS
+
+    def _hold_incomplete(self):
+        """Communications stating penalties (firm reminders, formal notices) are not sent with
+        incomplete figures: those to send wait for the missing rates. Returns the others."""
+        held = self.filtered(
+            lambda comm: comm.state == "to_send"
+            and comm._states_penalties()
+            and any(comm.line_ids.mapped("missing_rate_semesters"))
+        )
+        held.write({"state": "waiting_rates"})
+        return self - held
+
+    def _recompute_penalties(self):
+        """Refresh the interest and indemnity of the lines of draft or waiting communications
+        as of each communication's date: one computation per date, one update."""
+        comms = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
+        Line = self.env["account.dunning.communication.line"]
+        ids, interest, indemnity, indemnity_company, missing = [], [], [], [], []
+        for day, day_comms in comms.grouped("date").items():
+            lines = day_comms.line_ids
+            penalties = lines.move_id._dunning_get_penalties(day)
+            for line in lines:
+                penalty = penalties.get(line.move_id.id, {})
+                ids.append(line.id)
+                interest.append(penalty.get("interest", 0.0))
+                indemnity.append(penalty.get("indemnity", 0.0))
+                indemnity_company.append(penalty.get("indemnity_company", 0.0))
+                missing.append(Line._format_missing_rate_semesters(penalty))
+        if not ids:
+            return
+        fnames = [
+            "interest_amount",
+            "indemnity_amount",
+            "indemnity_company_amount",
+            "missing_rate_semesters",
+        ]
+        Line.flush_model(fnames)
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication_line line
+                   SET interest_amount = v.interest, indemnity_amount = v.indemnity,
+                       indemnity_company_amount = v.indemnity_company,
+                       missing_rate_semesters = v.missing
+                  FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[],
+                              %s::varchar[])
+                       AS v(id, interest, indemnity, indemnity_company, missing)
+                 WHERE line.id = v.id
+                """,
+                ids,
+                interest,
+                indemnity,
+                indemnity_company,
+                missing,
+            )
+        )
+        lines = Line.browse(ids)
+        lines.invalidate_recordset(fnames)
+        lines.modified(fnames)
+        comms.invalidate_recordset(["interest_note", "waiting_reason"])
+        comms.flush_recordset()
+
+    @api.model
+    def _resume_waiting(self, company):
+        """Communications of ``company`` waiting for rates: recomputed, and sent once their
+        figures are complete. Returns those ready to send."""
+        waiting = self.search([("state", "=", "waiting_rates"), ("company_id", "=", company.id)])
+        waiting._recompute_penalties()
+        ready = waiting.filtered(lambda comm: not comm.waiting_reason)
+        ready.write({"state": "to_send"})
+        return ready
 
     def _render_documents(self):
         """Render the level's PDF of each communication, one wkhtmltopdf call per report."""
@@ -491,6 +723,28 @@ class AccountDunningCommunication(models.Model):
                         report.report_name, {}, res_ids=comm.ids
                     )
                 )
+        return streams
+
+    def _append_enclosures(self, streams):
+        """Append to each communication's PDF stream (``streams``, as prepared by
+        ``ir.actions.report``) the PDF of its invoices, from Odoo's invoice report: one
+        rendering for all the invoices."""
+        moves = self.line_ids.move_id
+        if not moves:
+            return streams
+        reports = self.env["ir.actions.report"]
+        invoices = reports._render_qweb_pdf_prepare_streams(
+            "account.account_invoices", {}, res_ids=moves.ids
+        )
+        for comm in self:
+            enclosed = [
+                invoices[move.id]["stream"].getvalue()
+                for move in comm.line_ids.move_id
+                if move.id in invoices
+            ]
+            if enclosed and comm.id in streams:
+                merged = pdf.merge_pdf([streams[comm.id]["stream"].getvalue(), *enclosed])
+                streams[comm.id]["stream"] = io.BytesIO(merged)
         return streams
 
     def _send_emails(self):
@@ -553,11 +807,59 @@ class AccountDunningCommunication(models.Model):
 
     def _get_deadline_date(self):
         """Date by which the customer is asked to pay: the deadline of the level, counted from
-        the day the communication went out (or was made, while not sent)."""
+        the day the communication went out (or was made, while not sent). A formal notice
+        counts it from receipt: the company's posting delay is added for the letter to arrive."""
         self.ensure_one()
-        return fields.Date.add(
-            self.sent_date or self.date, days=self.level_id.payment_deadline_days or 0
-        )
+        days = self.level_id.payment_deadline_days or 0
+        if self._is_registered_notice():
+            days += self.company_id.dunning_posting_delay_days
+        return fields.Date.add(self.sent_date or self.date, days=days)
+
+    def _is_registered_notice(self):
+        """A formal notice sent by registered letter (its deadline runs from receipt)."""
+        self.ensure_one()
+        return self.channel == "formal_notice"
+
+    def _get_claim_total(self):
+        """What the document demands: the balance due, the late interest and, from a
+        professional, the recovery indemnities (the total of its claim table)."""
+        self.ensure_one()
+        indemnity = 0.0 if self.partner_id.dunning_customer_kind == "b2c" else self.amount_indemnity
+        return self.amount_balance + self.amount_interest + indemnity
+
+    def _get_postal_recipient(self):
+        """Whose address the letter's window shows: the recipient, or its commercial entity
+        when the recipient (an invoicing contact) has no street."""
+        self.ensure_one()
+        recipient = self.recipient_id or self.partner_id
+        return recipient if recipient.street else recipient.commercial_partner_id
+
+    def _check_sendable(self):
+        """Refuse to send a letter that cannot be posted as it is: no street in its address
+        window, or a formal notice without the company's signatory."""
+        problems = self._get_sending_problems()
+        if problems:
+            raise UserError("\n".join(problems.values()))
+
+    def _get_sending_problems(self):
+        """{communication id: why it cannot be sent as it is}, for letters and formal notices."""
+        problems = {}
+        for comm in self.filtered(lambda comm: comm.channel in PAPER_CHANNELS):
+            if not comm._get_postal_recipient().street:
+                problems[comm.id] = self.env._(
+                    "%(name)s: %(customer)s has no postal address (street): a letter cannot be "
+                    "posted without it. Complete the customer's address.",
+                    name=comm.name,
+                    customer=comm.partner_id.display_name,
+                )
+            elif comm.channel == "formal_notice" and not comm.company_id.dunning_signatory_name:
+                problems[comm.id] = self.env._(
+                    "%(name)s: a formal notice must be signed. Enter the signatory of "
+                    "%(company)s (company form, Dunning tab).",
+                    name=comm.name,
+                    company=comm.company_id.name,
+                )
+        return problems
 
     def _get_document_kind(self):
         self.ensure_one()
@@ -586,7 +888,14 @@ class AccountDunningCommunication(models.Model):
         self.ensure_one()
         lang = self.env.lang or "en_US"
         placeholders = {
-            "amount": format_amount(self.env, self.amount_balance, self.currency_id, lang),
+            "amount": format_amount(
+                self.env,
+                self._get_claim_total()
+                if self._get_document_kind() == "formal_notice"
+                else self.amount_balance,
+                self.currency_id,
+                lang,
+            ),
             "deadline_days": str(self.level_id.payment_deadline_days),
             "deadline_date": format_date(self.env, self._get_deadline_date(), lang_code=lang),
             "company": self.company_id.name,
@@ -598,6 +907,27 @@ class AccountDunningCommunication(models.Model):
             "closing": fill_placeholders(wording["letter_closing"], placeholders),
         }
 
+    def _ensure_payment_codes(self):
+        """Give the communications without one the random code of their short payment link,
+        in one statement."""
+        self.flush_recordset(["payment_code"])
+        self.env.execute_query(
+            SQL(
+                "UPDATE account_dunning_communication "
+                "SET payment_code = substr(md5(gen_random_uuid()::text), 1, 12) "
+                "WHERE id = ANY(%s) AND payment_code IS NULL",
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["payment_code"])
+
+    def _get_payment_invoices(self):
+        """The invoices still open of the communication, the first due first: what its
+        payment link leads to."""
+        self.ensure_one()
+        moves = self.line_ids.move_id.sorted(lambda move: (move.invoice_date_due, move.id))
+        return moves.filtered(lambda move: move.payment_state in OPEN_PAYMENT_STATES) or moves
+
     def _get_document_values(self):
         """What the letters, formal notices and emails of the communications say, in batch.
 
@@ -607,6 +937,7 @@ class AccountDunningCommunication(models.Model):
         moves = self.line_ids.move_id
         if any(company.dunning_show_portal_link for company in self.company_id):
             ensure_portal_tokens(moves)
+            self._ensure_payment_codes()
         moves.fetch(["payment_reference", "name", "partner_bank_id", "access_token"])
         values = {}
         for lang, comms in self.grouped(lambda comm: comm._get_document_lang()).items():
@@ -615,7 +946,7 @@ class AccountDunningCommunication(models.Model):
                 company = comm.company_id
                 partner = comm.partner_id
                 consumer = partner.dunning_customer_kind == "b2c"
-                total_claim = comm.amount_balance + comm.amount_interest + comm.amount_indemnity
+                total_claim = comm._get_claim_total()
                 texts = comm._get_document_texts()
                 legal = company._dunning_get_wording()
                 comm_moves = comm.line_ids.move_id
@@ -634,14 +965,28 @@ class AccountDunningCommunication(models.Model):
                         if consumer
                         else "dunning_notice_legal_text"
                     ],
-                    "consequences": legal["dunning_notice_consequences"],
+                    "consequences": legal[
+                        "dunning_notice_consequences_consumer"
+                        if consumer
+                        else "dunning_notice_consequences"
+                    ],
                     "registered_mention": legal["dunning_registered_mention"],
                     "signatory": company.dunning_signatory_name or company.name,
+                    "address_partner": comm._get_postal_recipient(),
+                    # on paper, one short link to pay online instead of a link per invoice
+                    "payment_url": show_links
+                    and f"{comm.get_base_url()}{PAYMENT_ROUTE}/{comm.payment_code}",
                     "signatory_function": legal["dunning_signatory_function"],
                     "creditor_identifiers": partner_identifiers(env, company.partner_id),
                     "debtor_identifiers": partner_identifiers(env, partner),
                     "bank": bank,
                     "total_claim": total_claim,
+                    # firm documents list the other open invoices, for information
+                    "other_invoices": (
+                        comm.other_open_invoice_ids
+                        if comm._get_document_kind() in ("firm", "formal_notice")
+                        else self.env["account.move"]
+                    ),
                     "payment_refs": {
                         move.id: move.payment_reference or move.name for move in comm_moves
                     },
@@ -690,15 +1035,56 @@ class AccountDunningCommunication(models.Model):
             )
         self.env["mail.activity"].create(vals_list)
 
-    def _mark_sent(self):
-        """Record that the communications went out: invoices move to their level, evidence is
-        logged on the customer and the invoices, levels with the flag put the customer on hold."""
+    def _get_to_post(self):
+        """The letters and formal notices of ``self`` waiting to be posted."""
+        return self.filtered(
+            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
+        )
+
+    def _mark_posted(self, posting_date):
+        """The letters went to the post office on ``posting_date``."""
+        today = fields.Date.context_today(self)
+        for comm in self:
+            if posting_date > today or posting_date < comm.date:
+                raise UserError(
+                    self.env._(
+                        "%(name)s: the posting date must be between the date of the letter "
+                        "(%(date)s) and today.",
+                        name=comm.name,
+                        date=format_date(self.env, comm.date),
+                    )
+                )
+        self._mark_sent(posting_date)
+
+    def _mark_sent(self, sent_date=None):
+        """Record that the communications went out (today, or on ``sent_date``): invoices move
+        to their level, evidence is logged on the customer and the invoices, levels with the
+        flag put the customer on hold."""
         if not self:
             return
-        today = fields.Date.context_today(self)
+        today = sent_date or fields.Date.context_today(self)
         self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
         lines = self.line_ids
         self.env["account.move"].flush_model()
+        lines.flush_recordset()
+        # Where the invoices were, so that cancelling the communication can put them back.
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication_line l
+                   SET previous_level_id = m.dunning_level_id,
+                       previous_last_date = m.dunning_last_date,
+                       previous_override_id = m.dunning_level_override_id,
+                       previous_recorded = TRUE
+                  FROM account_move m
+                 WHERE m.id = l.move_id AND l.id = ANY(%s)
+                """,
+                lines.ids,
+            )
+        )
+        lines.invalidate_recordset(
+            ["previous_level_id", "previous_last_date", "previous_override_id", "previous_recorded"]
+        )
         self.env.execute_query(
             SQL(
                 """

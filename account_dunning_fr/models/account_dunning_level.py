@@ -113,6 +113,11 @@ class AccountDunningLevel(models.Model):
         help="Letters and formal notices: also email a copy of the document to the customer "
         "when it is issued. The posted letter remains the evidence.",
     )
+    dun_penalty_invoices = fields.Boolean(
+        string="Includes Penalty Invoices",
+        help="Penalty invoices (late-payment interest and indemnities charged) are reminded at "
+        "this level too. By default they are not dunned as commercial invoices.",
+    )
 
     @api.depends("channel", "delay_days", "policy_id.level_ids.delay_days")
     def _compute_wording_kind(self):
@@ -216,6 +221,14 @@ class AccountDunningLevel(models.Model):
                     self.with_context(lang=lang).env, level.wording_kind
                 )
                 level.with_context(lang=lang).write(wording)
+
+    def _get_tone(self):
+        """ "firm" (final reminder, formal notice), "soft" (courtesy, first reminder) for the
+        levels that write to the customer; False for phone calls and hand-overs."""
+        self.ensure_one()
+        if self.channel not in ("email", "letter", "formal_notice"):
+            return False
+        return "firm" if self.wording_kind in ("firm", "formal_notice") else "soft"
 
     def _get_wording(self, kind=None):
         """{"letter_intro", "letter_closing"} in the environment's language, defaults for the

@@ -7,7 +7,6 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
@@ -203,6 +202,13 @@ class ResPartner(models.Model):
         compute="_compute_dunning_penalty_totals",
         currency_field="currency_id",
         groups=DUNNING_GROUPS,
+    )
+    dunning_penalty_missing_rates = fields.Char(
+        string="Interest Incomplete",
+        compute="_compute_dunning_penalty_totals",
+        groups="account_dunning_fr.group_dunning_user",
+        help="Semesters whose reference rate is missing: the late interest due leaves them "
+        "out until the rate is entered.",
     )
 
     @api.model
@@ -518,23 +524,26 @@ class ResPartner(models.Model):
             ]
         )
         interest, indemnity = defaultdict(float), defaultdict(float)
-        try:
-            penalties = moves._dunning_get_penalties(today)
-        except UserError:
-            penalties = {}  # a reference rate is missing: the invoices say which one
+        missing = defaultdict(set)
+        penalties = moves._dunning_get_penalties(today)
         company = self.env.company
         for move in moves:
             penalty = penalties.get(move.id)
             if not penalty:
                 continue
             partner_id = move.commercial_partner_id.id
-            for key, total in (("interest", interest), ("indemnity", indemnity)):
-                total[partner_id] += move.currency_id._convert(
-                    penalty[key], company.currency_id, company, today
-                )
+            missing[partner_id].update(penalty["missing"])
+            interest[partner_id] += move.currency_id._convert(
+                penalty["interest"], company.currency_id, company, today
+            )
+            indemnity[partner_id] += penalty["indemnity_company"]  # 40 EUR, never re-converted
         for partner in self:
             partner.dunning_interest_total = interest[partner.commercial_partner_id.id]
             partner.dunning_indemnity_total = indemnity[partner.commercial_partner_id.id]
+            starts = missing[partner.commercial_partner_id.id]
+            partner.dunning_penalty_missing_rates = bool(starts) and self.env[
+                "account.dunning.rate"
+            ]._get_semester_labels(starts)
 
     def action_dunning_create_penalty_invoice(self):
         """Charge the customer's accrued late-payment interest and indemnities."""
