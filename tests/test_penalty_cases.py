@@ -36,7 +36,7 @@ class TestMissingRate(DunningCase):
 
     def _enter_ecb_rate(self):
         # Test data only: the figure the ECB will publish is not known to the addon.
-        self.env["account.dunning.rate"].create(
+        self.env["account.dunning.rate"].sudo().create(  # rates: managers of every company
             {"kind": "ecb", "date_start": date(2026, 7, 1), "rate": 2.15}
         )
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import format_date, mute_logger
@@ -209,7 +210,12 @@ class TestReferenceRates(TransactionCase):
         self.assertEqual(rate.with_user(auditor).rate, 4.25)
         with self.assertRaises(AccessError):
             rate.with_user(auditor).rate = 9.0
-        manager = new_test_user(self.env, login="dunning.manager", groups=MANAGER_GROUP)
+        manager = new_test_user(  # of every company: the rates are shared by all of them
+            self.env,
+            login="dunning.manager",
+            groups=MANAGER_GROUP,
+            company_ids=[Command.set(self.env["res.company"].search([]).ids)],
+        )
         new = self.Rate.with_user(manager).create(
             {"kind": "ecb", "date_start": date(2026, 7, 1), "rate": 2.0}
         )

@@ -17,6 +17,7 @@ from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
+from .dunning_rights import check_dunning_manager
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 
 # Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).
@@ -335,6 +336,10 @@ class AccountDunningCommunication(models.Model):
             comm.document_closing = texts["closing"]
 
     def write(self, vals):
+        if vals.get("state") == "cancelled":
+            check_dunning_manager(
+                self.env, self.env._("Only a dunning manager can cancel a communication.")
+            )
         frozen = FROZEN_FIELDS.intersection(vals)
         if frozen and any(comm.state != "draft" for comm in self):
             raise UserError(
@@ -469,6 +474,9 @@ class AccountDunningCommunication(models.Model):
         }
 
     def action_cancel(self, reason):
+        check_dunning_manager(
+            self.env, self.env._("Only a dunning manager can cancel a communication.")
+        )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
@@ -1143,14 +1151,15 @@ class AccountDunningCommunication(models.Model):
             )
             if hold:
                 hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
-        notified = self.filtered(lambda comm: comm.channel == "formal_notice").partner_id
-        notified = notified.filtered(
-            lambda partner: partner.dunning_litigation_state in (False, "amicable")
-        )
-        if notified:
-            notified.write(
-                {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
+        notices = self.filtered(lambda comm: comm.channel == "formal_notice")
+        for company, comms in notices.grouped("company_id").items():  # litigation per company
+            notified = comms.partner_id.with_company(company).filtered(
+                lambda partner: partner.dunning_litigation_state in (False, "amicable")
             )
+            if notified:
+                notified.write(
+                    {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
+                )
         self._log_evidence()
         for company, comms in self.grouped("company_id").items():
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)

@@ -10,6 +10,7 @@ from odoo.tools import float_compare, float_round, format_amount, format_date
 
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_notes import post_notes
+from .dunning_rights import check_dunning_manager
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
 
 
@@ -130,6 +131,7 @@ class AccountDunningPaymentPlan(models.Model):
         Partner = self.env["res.partner"]
         Partner.browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
         for vals in vals_list:
+            self._check_breach_hand_over(vals)
             if vals.get("partner_id"):  # the plan binds the company, not a contact
                 vals["partner_id"] = Partner.browse(vals["partner_id"]).commercial_partner_id.id
             if vals.get("name", "/") == "/":
@@ -137,6 +139,21 @@ class AccountDunningPaymentPlan(models.Model):
                     self.env["ir.sequence"].next_by_code("account.dunning.payment.plan") or "/"
                 )
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_breach_hand_over(vals)
+        return super().write(vals)
+
+    def _check_breach_hand_over(self, vals):
+        """A plan that hands the debt over on breach decides a hand-over: managers only."""
+        if vals.get("breach_action") == "hand_over":
+            check_dunning_manager(
+                self.env,
+                self.env._(
+                    "Only a dunning manager can agree to a payment plan that hands the debt "
+                    "over on breach."
+                ),
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_agreed(self):
@@ -290,12 +307,12 @@ class AccountDunningPaymentPlan(models.Model):
                 group.invoice_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES).write(
                     {"dunning_level_override_id": level.id}
                 )
-            for state, group in (
+            for (company, state), group in (
                 breached.filtered(lambda p: p.breach_action == "hand_over")
-                .grouped("breach_litigation_state")
+                .grouped(lambda p: (p.company_id, p.breach_litigation_state))
                 .items()
-            ):
-                group.partner_id.write(
+            ):  # decided by the plan a manager agreed to, in the plan's company
+                group.partner_id.sudo().with_company(company).write(
                     {"dunning_litigation_state": state, "dunning_litigation_date": today}
                 )
             for company, group in breached.grouped("company_id").items():

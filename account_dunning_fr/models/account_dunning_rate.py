@@ -4,14 +4,19 @@
 from datetime import date, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
+
+from .dunning_rights import MANAGER_GROUP
 
 RATE_KINDS = [
     ("ecb", "ECB main refinancing rate"),
     ("legal_individual", "Legal interest rate — creditor is a private individual"),
     ("legal_other", "Legal interest rate — other cases"),
 ]
+
+# What a rate says: changed by managers of every company only (_check_rate_editor).
+RATE_FIELDS = {"kind", "date_start", "rate", "note"}
 
 
 def _semester_start(day):
@@ -91,6 +96,40 @@ class AccountDunningRate(models.Model):
                         date=format_date(self.env, rate.date_start),
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_rate_editor()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if RATE_FIELDS.intersection(vals):
+            self._check_rate_editor()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_rate_editor()
+        return super().unlink()
+
+    @api.model
+    def _check_rate_editor(self):
+        """The reference rates are national figures shared by every company: entering,
+        changing or deleting one changes the interest of all of them. Only a dunning manager
+        who belongs to every company of the database may do it (on a single-company database:
+        any dunning manager); a manager of one company among several may not."""
+        if self.env.su:
+            return
+        user = self.env.user
+        others = (
+            self.env["res.company"].sudo().search_count([("id", "not in", user.company_ids.ids)])
+        )
+        if others or not user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "The reference rates are shared by every company: only a dunning manager "
+                    "of all the companies can enter, change or delete them."
+                )
+            )
 
     @api.model
     def _get_semester_start(self, day):

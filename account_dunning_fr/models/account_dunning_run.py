@@ -339,7 +339,7 @@ class AccountDunningRun(models.Model):
                    AND m.amount_residual > 0
                    AND m.invoice_date_due IS NOT NULL
                    AND m.dunning_disputed IS NOT TRUE
-                   AND p.dunning_excluded IS NOT TRUE
+                   AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
                    AND p.dunning_insolvency_state IS NULL
                    AND %(not_paused)s
             )
@@ -373,8 +373,8 @@ class AccountDunningRun(models.Model):
         for model in ("account.dunning.promise", "account.dunning.payment.plan"):
             self.env[model].flush_model()
         return SQL(
-            """(p.dunning_litigation_state IS NULL
-                OR p.dunning_litigation_state NOT IN %(handed_over)s)
+            """(p.dunning_litigation_state ->> m.company_id::text IS NULL
+                OR p.dunning_litigation_state ->> m.company_id::text NOT IN %(handed_over)s)
                AND NOT EXISTS (
                    SELECT 1 FROM account_dunning_promise pr
                     WHERE pr.partner_id = p.id AND pr.company_id = m.company_id
@@ -756,7 +756,7 @@ class AccountDunningRun(models.Model):
                            (m.state = 'posted' AND m.payment_state IN %(open_states)s
                             AND m.invoice_date_due IS NOT NULL
                             AND m.dunning_disputed IS NOT TRUE
-                            AND p.dunning_excluded IS NOT TRUE
+                            AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
                             AND p.dunning_insolvency_state IS NULL
                             AND %(not_paused)s) AS is_open
                       FROM account_move m

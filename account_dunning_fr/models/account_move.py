@@ -13,6 +13,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
 from .dunning_notes import post_notes
+from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 from .late_interest import interest_segments, semester_start
 from .res_partner import CREDIT_FIELDS
 
@@ -30,12 +31,14 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         help="Level of the last communication sent about this invoice.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_last_date = fields.Date(
         string="Last Dunning Date",
         readonly=True,
         copy=False,
         help="Date of the last communication sent about this invoice.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_next_date = fields.Date(
         string="Next Dunning Date",
@@ -43,9 +46,12 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         help="Earliest date of the next level, as computed by the last dunning run.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_days_overdue = fields.Integer(
-        string="Days Overdue", compute="_compute_dunning_days_overdue"
+        string="Days Overdue",
+        compute="_compute_dunning_days_overdue",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_level_override_id = fields.Many2one(
         "account.dunning.level",
@@ -54,31 +60,43 @@ class AccountMove(models.Model):
         tracking=True,
         help="Forces the level of the next communication about this invoice (higher or "
         "lower than the rule would give). Cleared once that communication is sent.",
+        groups=DUNNING_GROUPS,
     )
     dunning_disputed = fields.Boolean(
-        string="Disputed", copy=False, tracking=True, index="btree_not_null"
+        string="Disputed",
+        copy=False,
+        tracking=True,
+        index="btree_not_null",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_dispute_reason_id = fields.Many2one(
-        "account.dunning.dispute.reason", string="Dispute Reason", copy=False, tracking=True
+        "account.dunning.dispute.reason",
+        string="Dispute Reason",
+        copy=False,
+        tracking=True,
+        groups=DUNNING_GROUPS,
     )
-    dunning_dispute_reason = fields.Char(string="Dispute Comment", copy=False, tracking=True)
+    dunning_dispute_reason = fields.Char(
+        string="Dispute Comment", copy=False, tracking=True, groups=DUNNING_GROUPS
+    )
     dunning_partner_on_hold = fields.Boolean(
         string="Customer on Credit Hold",
         compute="_compute_dunning_partner_on_hold",
         help="The customer is on credit hold in the invoice's company.",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_dispute_date = fields.Date(string="Dispute Date", copy=False)
-    dunning_dispute_note = fields.Text(string="Dispute Note", copy=False)
+    dunning_dispute_date = fields.Date(string="Dispute Date", copy=False, groups=ACCOUNTING_GROUPS)
+    dunning_dispute_note = fields.Text(string="Dispute Note", copy=False, groups=DUNNING_GROUPS)
     dunning_communication_line_ids = fields.One2many(
         "account.dunning.communication.line",
         "move_id",
         string="Dunning Lines",
         readonly=True,
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
 
     # French late-payment penalties (as of today; _dunning_get_penalties() takes any date)
@@ -86,32 +104,47 @@ class AccountMove(models.Model):
         string="Late Interest",
         compute="_compute_dunning_penalties",
         help="Late-payment interest accrued and not charged yet, as of today.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_indemnity_amount = fields.Monetary(
         string="Recovery Indemnity",
         compute="_compute_dunning_penalties",
         help="Fixed recovery indemnity owed and not charged yet (professionals only).",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_claim_total = fields.Monetary(
         string="Total Claim",
         compute="_compute_dunning_penalties",
         help="Amount due plus the interest and indemnity not charged yet.",
+        groups=ACCOUNTING_GROUPS,
     )
-    dunning_penalty_error = fields.Char(compute="_compute_dunning_penalties")
+    dunning_penalty_error = fields.Char(
+        compute="_compute_dunning_penalties", groups=ACCOUNTING_GROUPS
+    )
     dunning_penalty_missing_rates = fields.Char(
         string="Missing Rates",
         compute="_compute_dunning_penalties",
+        groups=ACCOUNTING_GROUPS,
         help="Semesters whose reference rate is missing: the late interest leaves them out "
         "until the rate is entered.",
     )
     dunning_is_penalty_invoice = fields.Boolean(
-        string="Penalty Invoice", readonly=True, copy=False, index="btree_not_null"
+        string="Penalty Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_penalty_charge_ids = fields.One2many(
-        "account.dunning.penalty.charge", "move_id", string="Charged Penalties", readonly=True
+        "account.dunning.penalty.charge",
+        "move_id",
+        string="Charged Penalties",
+        readonly=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_legal_mention = fields.Text(
         compute="_compute_dunning_legal_mention",
+        compute_sudo=True,  # printed on the invoice, also from the portal
         help="Late-payment wording printed on the invoice (L441-9 of the Code de commerce).",
     )
 
@@ -125,12 +158,14 @@ class AccountMove(models.Model):
         help="Date on which the debt becomes time-barred: 5 years (C. com. L110-4), or 2 years "
         "for consumers (C. conso. L218-2), from the due date or from the latest partial payment "
         "when later. A formal notice does not interrupt it.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_limitation_warning = fields.Boolean(
         string="Near Limitation",
         compute="_compute_dunning_limitation_warning",
         search="_search_dunning_limitation_warning",
         help="Open invoice time-barred within 6 months, or already time-barred.",
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_terms_exceed_cap = fields.Boolean(
         string="Terms Exceed Legal Cap",

@@ -10,6 +10,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
+from .dunning_rights import (
+    ACCOUNTING_GROUPS,
+    DUNNING_GROUPS,
+    check_dunning_manager,
+    is_dunning_manager,
+)
 
 LITIGATION_STATES = [
     ("amicable", "Amicable"),
@@ -32,6 +38,8 @@ class ResPartner(models.Model):
     dunning_policy_id = fields.Many2one(
         "account.dunning.policy",
         company_dependent=True,
+        check_company=True,
+        groups=ACCOUNTING_GROUPS,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Leave empty to use the company's default policy. Decided on the commercial "
         "entity: contacts follow their company.",
@@ -39,16 +47,21 @@ class ResPartner(models.Model):
     dunning_collector_id = fields.Many2one(
         "res.users",
         string="Collector",
+        groups=ACCOUNTING_GROUPS,
         domain=[("share", "=", False)],
         help="Person in charge of collecting this customer's debts: gets the phone calls.",
     )
     dunning_excluded = fields.Boolean(
         string="Exclude from Dunning",
+        company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
+        tracking=True,
         help="No reminder is ever produced for this customer.",
     )
     dunning_credit_hold = fields.Boolean(
         string="Credit Hold",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Set by hand, by a dunning level or when the exposure exceeds the credit limit: "
         "new customer invoices are posted by managers only. Decided per company.",
@@ -57,54 +70,69 @@ class ResPartner(models.Model):
         [("manual", "Set by hand"), ("level", "Dunning level"), ("limit", "Credit limit exceeded")],
         string="Hold Reason",
         company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
     )
     dunning_litigation_state = fields.Selection(
         LITIGATION_STATES,
         string="Litigation",
         default="amicable",
+        company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Once handed to an agency, a lawyer or a court, the customer is no longer dunned "
         "automatically.",
     )
-    dunning_litigation_date = fields.Date(string="Hand-over Date", tracking=True)
+    dunning_litigation_date = fields.Date(
+        string="Hand-over Date", company_dependent=True, groups=ACCOUNTING_GROUPS, tracking=True
+    )
     dunning_litigation_ref = fields.Char(
-        string="Hand-over Reference", help="File number at the agency, the lawyer or the court."
+        string="Hand-over Reference",
+        company_dependent=True,
+        groups=DUNNING_GROUPS,
+        help="File number at the agency, the lawyer or the court.",
     )
     dunning_litigation_partner_id = fields.Many2one(
-        "res.partner", string="Handled By", help="The agency, lawyer or court in charge."
+        "res.partner",
+        string="Handled By",
+        company_dependent=True,
+        groups=DUNNING_GROUPS,
+        help="The agency, lawyer or court in charge.",
     )
     dunning_solvency_ids = fields.One2many(
         "account.dunning.solvency",
         "partner_id",
         string="Solvency Records",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_insured_limit = fields.Monetary(
         string="Credit-Insured Limit",
         compute="_compute_dunning_insured_limit",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
         help="Cover granted by the credit insurer (latest valid decision).",
     )
     dunning_exposure = fields.Monetary(
         string="Exposure",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_credit",
         currency_field="currency_id",
         help="Open receivables plus draft customer invoices, in the company's currency.",
     )
     dunning_credit_limit = fields.Monetary(
         string="Effective Credit Limit",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_credit",
         currency_field="currency_id",
         help="The customer's credit limit, else the company's default one, when credit limits "
         "are enabled in the accounting settings.",
     )
     dunning_over_limit = fields.Boolean(
-        string="Over Credit Limit", compute="_compute_dunning_credit"
+        string="Over Credit Limit", compute="_compute_dunning_credit", groups=ACCOUNTING_GROUPS
     )
     dunning_customer_kind = fields.Selection(
         [("b2b", "Professional"), ("b2c", "Consumer")],
         string="Customer Kind",
+        groups=ACCOUNTING_GROUPS,
         compute="_compute_dunning_customer_kind",
         store=True,
         readonly=False,
@@ -116,6 +144,8 @@ class ResPartner(models.Model):
         "account.dunning.penalty.clause",
         string="Penalty Clause",
         company_dependent=True,
+        check_company=True,
+        groups=ACCOUNTING_GROUPS,
         domain=lambda self: [("company_id", "=", self.env.company.id)],
         help="Late-payment terms agreed with this customer. Empty: the company's default "
         "clause (its consumer clause for consumers).",
@@ -127,40 +157,43 @@ class ResPartner(models.Model):
             ("liquidation", "Liquidation (liquidation judiciaire)"),
         ],
         string="Insolvency Proceedings",
+        groups=ACCOUNTING_GROUPS,
         tracking=True,
         help="Collective proceedings opened against the customer: dunning stops and no "
         "interest or indemnity accrues; the claim is declared to the court-appointed "
         "representative.",
     )
     dunning_insolvency_date = fields.Date(
-        string="Publication Date", help="Date of publication of the judgment (BODACC)."
+        string="Publication Date",
+        groups=ACCOUNTING_GROUPS,
+        help="Date of publication of the judgment (BODACC).",
     )
     dunning_communication_ids = fields.One2many(
         "account.dunning.communication",
         "partner_id",
         string="Dunning Communications",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_promise_count = fields.Integer(
         string="Open Promises",
         compute="_compute_dunning_commitment_counts",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_payment_plan_count = fields.Integer(
         string="Payment Plans",
         compute="_compute_dunning_commitment_counts",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
 
     dunning_interest_total = fields.Monetary(
         string="Late Interest Due",
         compute="_compute_dunning_penalty_totals",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
         help="Late-payment interest accrued on the customer's invoices and not charged yet, "
         "as of today, in the company currency.",
     )
@@ -168,7 +201,7 @@ class ResPartner(models.Model):
         string="Indemnities Due",
         compute="_compute_dunning_penalty_totals",
         currency_field="currency_id",
-        groups="account_dunning_fr.group_dunning_user",
+        groups=DUNNING_GROUPS,
     )
     dunning_penalty_missing_rates = fields.Char(
         string="Interest Incomplete",
@@ -311,13 +344,73 @@ class ResPartner(models.Model):
             self.env, [("res.partner", partner.id, partner.display_name, body) for partner in self]
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._dunning_check_decisions(vals)
+        partners = super().create(vals_list)
+        partners._dunning_check_company_properties(set().union(*vals_list))
+        return partners
+
+    def _dunning_check_decisions(self, vals):
+        """Lifting a credit hold, excluding from dunning and handing the debt over (or taking
+        it back) are dunning managers' decisions, in the current company: refused to anyone
+        else, whatever the screen or RPC call. Putting a customer on hold stays open to all."""
+        if is_dunning_manager(self.env):
+            return
+        partners = self.sudo()  # the current values, whatever the user may read
+        names = ", ".join(partners.mapped("display_name")) or vals.get("name", "")
+        if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
+            if partners.filtered("dunning_credit_hold"):
+                check_dunning_manager(
+                    self.env,
+                    self.env._(
+                        "Only a dunning manager can lift the credit hold of %(customers)s.",
+                        customers=names,
+                    ),
+                )
+        if vals.get("dunning_excluded") and (
+            not self or not all(partners.mapped("dunning_excluded"))
+        ):
+            check_dunning_manager(
+                self.env,
+                self.env._(
+                    "Only a dunning manager can exclude %(customers)s from dunning.",
+                    customers=names,
+                ),
+            )
+        if "dunning_litigation_state" in vals:
+            new = vals["dunning_litigation_state"]
+            olds = set(partners.mapped("dunning_litigation_state")) if self else {False}
+            if any(
+                old != new and (old in HANDED_OVER_STATES or new in HANDED_OVER_STATES)
+                for old in olds
+            ):
+                check_dunning_manager(
+                    self.env,
+                    self.env._(
+                        "Only a dunning manager can hand the debt of %(customers)s over to an "
+                        "agency, a lawyer or a court, or take it back.",
+                        customers=names,
+                    ),
+                )
+
+    def _dunning_check_company_properties(self, fnames):
+        """The policy and penalty clause of a customer in a company are that company's: a
+        company never follows rules that the managers of another company may change."""
+        fnames = {"dunning_policy_id", "dunning_penalty_clause_id"} & set(fnames)
+        if fnames:
+            self._check_company(list(fnames))
+
     def write(self, vals):
+        self._dunning_check_decisions(vals)
         if vals.get("dunning_credit_hold") and "dunning_credit_hold_reason" not in vals:
             vals = dict(vals, dunning_credit_hold_reason="manual")
         if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
             vals = dict(vals, dunning_credit_hold_reason=False)
         insolvency = {"dunning_insolvency_state", "dunning_insolvency_date"} & set(vals)
         res = super().write(vals)
+        self._dunning_check_company_properties(vals)
         if insolvency:
             self.commercial_partner_id._dunning_schedule_claim_declaration()
         return res
