@@ -45,3 +45,34 @@ class TestFrenchTranslation(TransactionCase):
             "Relance de courtoisie",
         )
         self.assertEqual(policy.with_context(lang="en_US").name, "Standard dunning")
+
+    def test_wording_of_a_language_installed_later(self):
+        """French installed after the company and its policy were made: the letters' wording
+        becomes French where it still showed the English default, and only there."""
+        company = self.env["res.company"].create({"name": "Société Test"})
+        level = (
+            self.env["account.dunning.policy"]
+            .search([("company_id", "=", company.id), ("is_default", "=", True)])
+            ._get_levels_in_order()[1]
+        )
+        english = company.with_context(lang="en_US")
+        # as in a database where French came later: its values are the English ones
+        self.env["res.lang"]._activate_lang("fr_FR")
+        company.with_context(lang="fr_FR").write(
+            {
+                "dunning_notice_legal_text": english.dunning_notice_legal_text,
+                "dunning_registered_mention": "Recommandé, à ma façon",
+            }
+        )
+        level.with_context(lang="fr_FR").letter_intro = level.with_context(
+            lang="en_US"
+        ).letter_intro
+        self.env["ir.module.module"]._load_module_terms(["account_dunning_fr"], ["fr_FR"])
+        french = company.with_context(lang="fr_FR")
+        self.assertIn("Code de commerce", french.dunning_notice_legal_text)
+        self.assertEqual(french.dunning_registered_mention, "Recommandé, à ma façon")
+        self.assertIn("Under article L441-10", english.dunning_notice_legal_text)
+        self.assertNotEqual(
+            level.with_context(lang="fr_FR").letter_intro,
+            level.with_context(lang="en_US").letter_intro,
+        )

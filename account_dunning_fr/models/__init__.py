@@ -17,6 +17,7 @@ from . import (
     account_move_line,
     account_payment_term,
     ir_actions_report,
+    ir_module_module,
     report_dunning_court_dossier,
     report_dunning_formal_notice,
     report_dunning_letter,

@@ -6,7 +6,12 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dunning_wording import PLACEHOLDERS, WORDING_KINDS, default_level_wording
+from .dunning_wording import (
+    PLACEHOLDERS,
+    WORDING_KINDS,
+    default_level_wording,
+    untranslated_defaults,
+)
 
 CHANNELS = [
     ("email", "Email"),
@@ -221,6 +226,15 @@ class AccountDunningLevel(models.Model):
                     self.with_context(lang=lang).env, level.wording_kind
                 )
                 level.with_context(lang=lang).write(wording)
+
+    def _translate_default_wording(self, langs):
+        """Default wording in ``langs`` where the levels still show the English one."""
+        todo = untranslated_defaults(
+            self, lambda env, level: default_level_wording(env, level.wording_kind), langs
+        )
+        for lang, values_of in todo.items():
+            for level, values in values_of.items():
+                level.with_context(lang=lang).write(values)
 
     def _get_tone(self):
         """ "firm" (final reminder, formal notice), "soft" (courtesy, first reminder) for the

@@ -109,3 +109,26 @@ def fill_placeholders(text, values):
         if placeholder in (text or ""):
             text = text.replace(placeholder, values.get(placeholder[1:-1], ""))
     return text or ""
+
+
+def untranslated_defaults(records, defaults_of, langs):
+    """{lang: {record: values}} of the wording fields of ``records`` that still show, in
+    ``lang``, the English default (``defaults_of(env, record)`` gives the defaults of a
+    record in the environment's language): those are written in ``lang``'s default wording.
+    Fields a user has changed or translated are left alone."""
+    todo = {}
+    english = {
+        record: defaults_of(record.with_context(lang="en_US").env, record) for record in records
+    }
+    for lang in langs:
+        for record in records:
+            local = record.with_context(lang=lang)
+            defaults = defaults_of(local.env, record)
+            values = {
+                field: defaults[field]
+                for field, english_default in english[record].items()
+                if local[field] == english_default and defaults[field] != english_default
+            }
+            if values:
+                todo.setdefault(lang, {})[record] = values
+    return todo

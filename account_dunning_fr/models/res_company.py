@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools.mail import email_split_and_format
 from odoo.tools.translate import LazyTranslate
 
-from .dunning_wording import default_company_wording
+from .dunning_wording import default_company_wording, untranslated_defaults
 
 _lt = LazyTranslate(__name__)
 
@@ -139,6 +139,15 @@ class ResCompany(models.Model):
         for lang in ["en_US", *langs]:
             wording = default_company_wording(self.with_context(lang=lang).env)
             self.sudo().with_context(lang=lang).write(wording)
+
+    def _dunning_translate_default_wording(self, langs):
+        """Default wording in ``langs`` where the companies still show the English one."""
+        todo = untranslated_defaults(
+            self, lambda env, _company: default_company_wording(env), langs
+        )
+        for lang, values_of in todo.items():
+            for company, values in values_of.items():
+                company.with_context(lang=lang).write(values)
 
     def _dunning_get_email_from(self):
         """Sender (and reply-to address) of the company's dunning emails: the dunning sender,

@@ -218,9 +218,7 @@ class TestCreditManagerDay(HttpCase):
         with Form(wizard_model) as form:
             for index in range(len(form.line_ids)):
                 with form.line_ids.edit(index) as line:
-                    line.registered_letter_number = cls.registered_numbers[
-                        line.communication_id.id
-                    ]
+                    line.registered_letter_number = cls.registered_numbers[line.communication_id.id]
         form.save().action_confirm()
 
     @classmethod
@@ -376,6 +374,18 @@ class TestCreditManagerDay(HttpCase):
         for notice in self.notices:
             self.assertEqual(notice.registered_letter_number, self.registered_numbers[notice.id])
             self.assertTrue(notice.attachment_id, f"{notice.name}: the PDF kept as evidence")
+            pdf = pdf_from_bytes(notice.attachment_id.raw)
+            # in the customer's language, the legal wording included
+            if notice._get_document_lang() == "fr_FR":
+                self.assertTrue(pdf.contains("Mise en demeure de payer"), notice.name)
+                self.assertTrue(pdf.contains("LETTRE RECOMMANDÉE"), notice.name)
+                self.assertTrue(pdf.contains("Code de commerce"), notice.name)
+                self.assertFalse(pdf.contains("Commercial Code"), notice.name)
+            else:
+                self.assertTrue(pdf.contains("REGISTERED LETTER"), notice.name)
+                self.assertTrue(pdf.contains("Commercial Code"), notice.name)
+                self.assertFalse(pdf.contains("Code de commerce"), notice.name)
+            self.assertTrue(pdf.contains(self.registered_numbers[notice.id]), notice.name)
         batch = self.batch_pdf
         self.assertEqual(batch.layout_problems(), [])
         for notice in self.notices:
