@@ -385,7 +385,6 @@ class TestCreditManagerDay(HttpCase):
                 self.assertTrue(pdf.contains("REGISTERED LETTER"), notice.name)
                 self.assertTrue(pdf.contains("Commercial Code"), notice.name)
                 self.assertFalse(pdf.contains("Code de commerce"), notice.name)
-            self.assertTrue(pdf.contains(self.registered_numbers[notice.id]), notice.name)
         batch = self.batch_pdf
         self.assertEqual(batch.layout_problems(), [])
         for notice in self.notices:
