@@ -22,6 +22,9 @@ OPEN_PAYMENT_STATES = ("not_paid", "partial")
 LIMITATION_YEARS = {"b2b": 5, "b2c": 2}
 
 
+PENALTY_ORIGIN_NAMES = 3  # invoice numbers named in a penalty invoice's source
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -664,12 +667,24 @@ class AccountMove(models.Model):
                     "company_id": company.id,
                     "currency_id": currency.id,
                     "invoice_date": as_of,
-                    "invoice_origin": ", ".join(move.name for move in moves),
+                    "invoice_origin": self._dunning_penalty_origin(moves),
                     "dunning_is_penalty_invoice": True,
                     "invoice_line_ids": lines,
                 }
             )
         return self.with_context(default_move_type="out_invoice").create(vals_list)
+
+    def _dunning_penalty_origin(self, moves):
+        """Source of a penalty invoice: its first invoices, then how many more (its lines name
+        each one); a list of forty invoice numbers would fill the invoice's header."""
+        names = moves.mapped("name")
+        if len(names) <= PENALTY_ORIGIN_NAMES:
+            return ", ".join(names)
+        return self.env._(
+            "%(names)s and %(count)s more",
+            names=", ".join(names[:PENALTY_ORIGIN_NAMES]),
+            count=len(names) - PENALTY_ORIGIN_NAMES,
+        )
 
     def _post(self, soft=True):
         overridden = self._dunning_check_credit_hold()

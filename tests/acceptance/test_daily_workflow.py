@@ -419,6 +419,7 @@ class TestCreditManagerDay(HttpCase):
             ].search(action["domain"])
             self.assertEqual(len(penalty), 1)
             self.assertEqual(penalty.partner_id, self.long_account)
+            self.assertLess(len(penalty.invoice_origin), 80, "a short source: the lines name all")
             penalty.action_post()
             invoice_pdf = render_report(self.env, "account.account_invoices", penalty.ids)
             self.assertEqual(invoice_pdf.layout_problems(), [])
