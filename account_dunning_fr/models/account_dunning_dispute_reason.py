@@ -8,6 +8,7 @@ class AccountDunningDisputeReason(models.Model):
     """Why a customer disputes an invoice: a disputed invoice is never dunned."""
 
     _name = "account.dunning.dispute.reason"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Dispute Reason"
     _order = "sequence, id"
 

@@ -23,9 +23,15 @@ class AccountDunningLevel(models.Model):
     """One step of a dunning policy: when it applies and how the customer is contacted."""
 
     _name = "account.dunning.level"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Dunning Level"
     _order = "policy_id, sequence, delay_days, id"
     _check_company_auto = True
+    _dunning_bounds = {
+        "delay_days": (-365, 3650),
+        "min_gap_days": (0, 3650),
+        "payment_deadline_days": (0, 365),
+    }
 
     policy_id = fields.Many2one(
         "account.dunning.policy", required=True, ondelete="cascade", index=True, check_company=True
@@ -127,17 +133,10 @@ class AccountDunningLevel(models.Model):
                 )
                 level.wording_kind = "firm" if earlier else "first"
 
-    @api.constrains("min_gap_days", "min_amount", "payment_deadline_days")
+    @api.constrains("min_amount")
     def _check_positive(self):
         for level in self:
-            if level.payment_deadline_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Level %(level)s: the deadline to pay cannot be negative.",
-                        level=level.name,
-                    )
-                )
-            if level.min_gap_days < 0 or level.min_amount < 0:
+            if level.min_amount < 0:
                 raise ValidationError(
                     self.env._(
                         "Level %(level)s: the minimum gap and the minimum amount cannot be negative.",

@@ -9,6 +9,7 @@ class AccountDunningPolicy(models.Model):
     """A dunning policy: the ordered levels a customer's unpaid invoices climb through."""
 
     _name = "account.dunning.policy"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Dunning Policy"
     _order = "company_id, sequence, name, id"
     _check_company_auto = True

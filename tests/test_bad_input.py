@@ -1,0 +1,135 @@
+"""Bad input is refused when entered, with a message a user understands (issue 12, req. 11
+and 13): out-of-range delays and counts, deleting what the dunning history refers to, letters
+to customers without a postal address."""
+
+from datetime import timedelta as D
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import TODAY, DunningCase
+
+
+@tagged("post_install", "-at_install")
+class TestBadInput(DunningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["account_dunning_fr"], ["fr_FR"], overwrite=True
+        )
+        cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))
+
+    def _refused(self, records, vals, word, exception=ValidationError):
+        """Writing ``vals`` on ``records`` is refused with a message containing ``word``; the
+        records keep their values."""
+        before = records.read(list(vals))
+        with self.assertRaises(exception) as caught, self.env.cr.savepoint():
+            records.write(vals)
+        self.assertIn(word, str(caught.exception))
+        records.invalidate_recordset()
+        self.assertEqual(records.read(list(vals)), before)
+        return str(caught.exception)
+
+    # ---------------------------------------------------------------------------------------
+    # Requirement 11: values out of range
+    # ---------------------------------------------------------------------------------------
+
+    def test_level_delays_beyond_the_database_are_refused_with_a_message(self):
+        # 3,000,000,000 does not fit an integer column: refused before the database sees it
+        message = self._refused(self.level_call, {"delay_days": 3_000_000_000}, "3650")
+        self.assertIn("Delay (days)", message)
+        self.assertIn("3000000000", message)
+        # 2,000,000,000 fits the column but would date the next reminder in year 5477840
+        self._refused(self.level_call, {"delay_days": 2_000_000_000}, "between")
+        self._refused(self.level_courtesy, {"delay_days": -366}, "-365")
+        french = self._refused(
+            self.level_call.with_env(self.fr), {"delay_days": 3651}, "saisissez une valeur entre"
+        )
+        self.assertIn("Délai (jours)", french)
+
+    def test_new_level_out_of_range_is_refused_on_the_policy(self):
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            self.policy.write(
+                {
+                    "level_ids": [
+                        Command.create({"name": "Far", "sequence": 9, "delay_days": 3_000_000_000})
+                    ]
+                }
+            )
+        self.assertIn("Delay (days)", str(caught.exception))
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["account.dunning.level"].create(
+                {
+                    "policy_id": self.policy.id,
+                    "name": "Later",
+                    "sequence": 9,
+                    "delay_days": 40,
+                    "min_gap_days": 5_000_000_000,
+                }
+            )
+        self.assertEqual(len(self.policy.level_ids), 4)
+
+    def test_level_bounds_are_accepted(self):
+        self.level_courtesy.delay_days = -365
+        self.level_call.delay_days = 3650
+        self.level_1.write({"min_gap_days": 0, "payment_deadline_days": 0})
+        self.level_2.write({"min_gap_days": 3650, "payment_deadline_days": 365})
+        self.assertEqual(self.level_call.delay_days, 3650)
+        self.assertEqual(self.level_2.payment_deadline_days, 365)
+        inv = self._invoices([(self.customer, TODAY - D(400), 100.0)])
+        comms = self._run(TODAY)
+        self.assertEqual(comms.level_id, self.level_courtesy, "the run works with the bounds")
+        self.assertTrue(inv.dunning_next_date)
+
+    def test_level_gaps_and_deadlines_out_of_range(self):
+        self._refused(self.level_1, {"min_gap_days": -1}, "Minimum Days Since Previous")
+        self._refused(self.level_1, {"min_gap_days": 3651}, "3650")
+        self._refused(self.level_1, {"payment_deadline_days": -1}, "Deadline to Pay")
+        self._refused(self.level_1, {"payment_deadline_days": 366}, "365")
+
+    def test_sequences_beyond_the_database_are_refused(self):
+        reason = self.env["account.dunning.dispute.reason"].create({"name": "Goods damaged"})
+        for records in (self.policy, self.level_1, reason):
+            self._refused(records, {"sequence": 3_000_000_000}, "Sequence")
+        self.policy.sequence = 2**31 - 1
+        self.assertEqual(self.policy.sequence, 2**31 - 1)
+
+    def test_promise_grace_days(self):
+        promise = self.env["account.dunning.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "date": TODAY + D(5),
+                "amount": 100.0,
+                "grace_days": 365,
+            }
+        )
+        self.assertEqual(promise.pause_until, TODAY + D(370))
+        promise.grace_days = 0
+        self.assertEqual(promise.pause_until, TODAY + D(5))
+        self._refused(promise, {"grace_days": 366}, "Grace Days")
+        self._refused(promise, {"grace_days": -1}, "between 0 and 365")
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["account.dunning.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "date": TODAY,
+                    "amount": 10.0,
+                    "grace_days": 3_000_000_000,
+                }
+            )
+
+    def test_payment_plan_grace_days_and_installments(self):
+        plan = self.env["account.dunning.payment.plan"].create(
+            {"partner_id": self.customer.id, "grace_days": 365, "installment_count": 120}
+        )
+        plan.write({"grace_days": 0, "installment_count": 1})
+        self._refused(plan, {"grace_days": 366}, "Grace Days")
+        self._refused(plan, {"installment_count": 0}, "Number of Installments")
+        self._refused(plan, {"installment_count": 121}, "between 1 and 120")
+        french = self._refused(
+            plan.with_env(self.fr), {"installment_count": 3_000_000_000}, "entre 1 et 120"
+        )
+        self.assertIn("Nombre d'échéances", french)
