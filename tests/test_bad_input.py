@@ -5,7 +5,7 @@ to customers without a postal address."""
 from datetime import timedelta as D
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import TODAY, DunningCase
@@ -133,3 +133,22 @@ class TestBadInput(DunningCase):
             plan.with_env(self.fr), {"installment_count": 3_000_000_000}, "entre 1 et 120"
         )
         self.assertIn("Nombre d'échéances", french)
+
+    def test_last_level_of_an_active_policy_cannot_be_deleted(self):
+        levels = self.policy.level_ids
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            levels.unlink()
+        self.assertIn("archive the policy", str(caught.exception))
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.policy.write({"level_ids": [Command.delete(level.id) for level in levels]})
+        self.assertEqual(self.policy.level_ids, levels)
+        (levels - self.level_1).unlink()
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            self.level_1.with_env(self.fr).unlink()
+        self.assertIn("archivez la politique", str(caught.exception))
+        self.assertEqual(self.policy.level_ids, self.level_1)
+        # an archived policy may lose its last level; it needs one again to be reactivated
+        self.policy.active = False
+        self.level_1.unlink()
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.policy.active = True

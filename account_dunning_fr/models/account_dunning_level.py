@@ -4,7 +4,7 @@
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .dunning_wording import PLACEHOLDERS, WORDING_KINDS, default_level_wording
 
@@ -201,6 +201,18 @@ class AccountDunningLevel(models.Model):
             level.display_name = (
                 f"{level.policy_id.name} / {level.name}" if level.policy_id else level.name
             )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_level(self):
+        for policy in self.policy_id.filtered("active"):
+            if not policy.level_ids - self:
+                raise UserError(
+                    self.env._(
+                        "The dunning policy %(policy)s needs at least one level: archive the "
+                        "policy instead of deleting its last level.",
+                        policy=policy.name,
+                    )
+                )
 
     def action_reset_wording(self):
         """Write the default wording of each level's tone in every installed language."""
