@@ -152,3 +152,97 @@ class TestBadInput(DunningCase):
         self.level_1.unlink()
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.policy.active = True
+
+    # ---------------------------------------------------------------------------------------
+    # Requirement 13: deleting what the dunning history refers to
+    # ---------------------------------------------------------------------------------------
+
+    def _deletion_refused(self, records, *words):
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            records.unlink()
+        message = str(caught.exception)
+        self.assertNotIn("another model requires", message)
+        for word in words:
+            self.assertIn(word, message)
+        self.assertTrue(records.exists())
+        return message
+
+    def test_used_level_and_policy_cannot_be_deleted(self):
+        invoices = self._invoices(
+            [(self.customer, TODAY + D(2), 100.0), (self.customer_2, TODAY + D(1), 50.0)]
+        )
+        comms = self._run(TODAY)
+        self.assertEqual(len(comms), 2)
+        self.assertEqual(invoices.dunning_level_id, self.level_courtesy)
+        self._deletion_refused(
+            self.level_courtesy,
+            "The level Test policy / Courtesy was used by 2 communication(s), 2 invoice(s)",
+            "Archive its policy instead",
+        )
+        self.assertEqual(comms.level_id, self.level_courtesy)
+        self._deletion_refused(
+            self.policy.with_env(self.fr),
+            "La politique de relance Test policy a été utilisée par 2 communication(s), "
+            "2 facture(s)",
+            "Archivez-la",
+        )
+        self.policy.active = False  # what the message offers
+        self.assertFalse(self.policy.active)
+        self.assertTrue(self.policy.exists())
+
+    def test_level_named_by_an_override_or_a_plan_cannot_be_deleted(self):
+        inv = self._invoices([(self.customer, TODAY - D(40), 100.0)])
+        inv.dunning_level_override_id = self.level_2
+        self._deletion_refused(self.level_2, "1 invoice(s)")
+        inv.dunning_level_override_id = False
+        self.env["account.dunning.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "breach_action": "level",
+                "breach_level_id": self.level_2.id,
+            }
+        )
+        self._deletion_refused(self.level_2, "1 payment plan(s)")
+
+    def test_unused_level_and_policy_can_be_deleted(self):
+        self.level_call.unlink()
+        self.assertFalse(self.level_call.exists())
+        other = self.policy.copy({"name": "Copy", "is_default": False})
+        other.unlink()
+        self.assertFalse(other.exists())
+
+    def test_used_dispute_reason_cannot_be_deleted(self):
+        reason, unused = self.env["account.dunning.dispute.reason"].create(
+            [{"name": "Goods damaged"}, {"name": "Never delivered"}]
+        )
+        invoices = self._invoices([(self.customer, TODAY, 100.0), (self.customer_2, TODAY, 100.0)])
+        invoices.write({"dunning_disputed": True, "dunning_dispute_reason_id": reason.id})
+        self._deletion_refused(
+            reason, "The dispute reason Goods damaged was used by 2 invoice(s)", "Archive it"
+        )
+        self.assertEqual(invoices.dunning_dispute_reason_id, reason, "the invoices keep it")
+        reason.active = False
+        unused.unlink()
+        self.assertFalse(unused.exists())
+
+    def test_customer_and_contact_of_the_history_cannot_be_deleted(self):
+        self.contact.type = "invoice"
+        self._invoices([(self.contact, TODAY + D(2), 100.0)])
+        comms = self._run(TODAY)
+        self.assertEqual(comms.recipient_id, self.contact)
+        self._deletion_refused(
+            self.customer, "Boulangerie Martin SARL was used by 1 communication(s)", "Archive it"
+        )
+        self._deletion_refused(self.contact, "1 communication(s)")
+        with_promise = self.env["res.partner"].create({"name": "Quincaillerie Roux"})
+        self.env["account.dunning.promise"].create(
+            {"partner_id": with_promise.id, "date": TODAY + D(5), "amount": 10.0}
+        )
+        french = self._deletion_refused(with_promise.with_env(self.fr), "1 promesse(s)")
+        self.assertIn("Archivez-le", french)
+        with_plan = self.env["res.partner"].create({"name": "Menuiserie Blanc"})
+        self.env["account.dunning.payment.plan"].create({"partner_id": with_plan.id})
+        self._deletion_refused(with_plan, "1 payment plan(s)")
+        nobody = self.env["res.partner"].create({"name": "Prospect"})
+        nobody.unlink()
+        self.assertFalse(nobody.exists())

@@ -6,6 +6,7 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dunning_references import count_references, describe_references
 from .dunning_wording import PLACEHOLDERS, WORDING_KINDS, default_level_wording
 
 CHANNELS = [
@@ -17,6 +18,15 @@ CHANNELS = [
 ]
 # Channels whose document is printed and posted by hand.
 PAPER_CHANNELS = ("letter", "formal_notice")
+# What refers to a level (see dunning_references.count_references): while one of them does,
+# the level is kept.
+LEVEL_REFERENCES = [
+    ("communication", "account.dunning.communication", "level_id", "id"),
+    ("communication", "account.dunning.communication.line", "level_id", "communication_id"),
+    ("invoice", "account.move", "dunning_level_id", "id"),
+    ("invoice", "account.move", "dunning_level_override_id", "id"),
+    ("plan", "account.dunning.payment.plan", "breach_level_id", "id"),
+]
 
 
 class AccountDunningLevel(models.Model):
@@ -213,6 +223,21 @@ class AccountDunningLevel(models.Model):
                         policy=policy.name,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        counts = count_references(
+            self.env, {level.id: level.id for level in self}, LEVEL_REFERENCES
+        )
+        for level in self.filtered(lambda level: counts.get(level.id)):
+            raise UserError(
+                self.env._(
+                    "The level %(level)s was used by %(references)s: it cannot be deleted. "
+                    "Archive its policy instead.",
+                    level=level.display_name,
+                    references=describe_references(self.env, counts[level.id]),
+                )
+            )
 
     def action_reset_wording(self):
         """Write the default wording of each level's tone in every installed language."""

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
+from .dunning_references import count_references, describe_references
 
 LITIGATION_STATES = [
     ("amicable", "Amicable"),
@@ -315,6 +316,29 @@ class ResPartner(models.Model):
         if insolvency:
             self.commercial_partner_id._dunning_schedule_claim_declaration()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_dunning_history(self):
+        counts = count_references(
+            self.env,
+            {partner.id: partner.id for partner in self},
+            [
+                ("communication", "account.dunning.communication", "partner_id", "id"),
+                ("communication", "account.dunning.communication", "recipient_id", "id"),
+                ("promise", "account.dunning.promise", "partner_id", "id"),
+                ("promise", "account.dunning.promise", "contact_id", "id"),
+                ("plan", "account.dunning.payment.plan", "partner_id", "id"),
+            ],
+        )
+        for partner in self.filtered(lambda partner: counts.get(partner.id)):
+            raise UserError(
+                self.env._(
+                    "%(partner)s was used by %(references)s: the contact cannot be deleted. "
+                    "Archive it instead.",
+                    partner=partner.display_name,
+                    references=describe_references(self.env, counts[partner.id]),
+                )
+            )
 
     def _dunning_schedule_claim_declaration(self):
         """Insolvency proceedings published: remind the collector to declare the claim to the
