@@ -246,3 +246,85 @@ class TestBadInput(DunningCase):
         nobody = self.env["res.partner"].create({"name": "Prospect"})
         nobody.unlink()
         self.assertFalse(nobody.exists())
+
+    # ---------------------------------------------------------------------------------------
+    # Requirement 11: letters to customers without a postal address
+    # ---------------------------------------------------------------------------------------
+
+    def _address(self, partner, street, zip_code="33000", city="Bordeaux"):
+        partner.write({"street": street, "zip": zip_code, "city": city})
+
+    def test_letters_of_a_batch_without_one_address(self):
+        self._address(self.customer, "3 place Gambetta")
+        self._address(self.customer_2, "5 quai de la Fosse", "44000", "Nantes")
+        nowhere = self.env["res.partner"].create(
+            {"name": "Traiteur Sans Adresse", "is_company": True, "city": "Lyon"}
+        )
+        self.level_2.auto_send = True
+        invoices = self._invoices(
+            [
+                (self.customer, TODAY - D(25), 100.0),
+                (self.customer_2, TODAY - D(25), 200.0),
+                (nowhere, TODAY - D(25), 300.0),
+            ]
+        )
+        invoices.dunning_level_override_id = self.level_2
+        comms = self._run(TODAY)
+        self.assertEqual(comms.mapped("channel"), ["letter"] * 3)
+        flagged = comms.filtered("address_missing")
+        self.assertEqual(flagged.partner_id, nowhere)
+        self.assertEqual(flagged.state, "draft", "not sent: it waits for the address")
+        self.assertFalse(flagged.attachment_id)
+        produced = comms - flagged
+        self.assertEqual(produced.mapped("state"), ["to_send", "to_send"])
+        self.assertTrue(all(produced.mapped("attachment_id")), "the other letters are produced")
+        self.assertEqual(
+            self.env["account.dunning.communication"].search(
+                [("address_missing", "=", True), ("run_id", "=", comms.run_id.id)]
+            ),
+            flagged,
+            "the filter of the list finds it",
+        )
+        # the street is entered: the letter can be validated and posted
+        nowhere.street = "8 rue d'Antrain"
+        self.assertTrue(flagged.address_missing, "no zip code yet")
+        nowhere.zip = "69001"
+        self.assertFalse(flagged.address_missing)
+        flagged.action_validate()
+        self.assertEqual(flagged.state, "to_send")
+        self.assertTrue(flagged.attachment_id)
+
+    def test_contact_without_address_uses_its_company_address(self):
+        self.contact.type = "invoice"
+        inv = self._invoices([(self.contact, TODAY - D(25), 100.0)])
+        inv.dunning_level_override_id = self.level_2
+        comms = self._run(TODAY)
+        self.assertEqual((comms.channel, comms.recipient_id), ("letter", self.contact))
+        self.assertTrue(comms.address_missing, "neither the contact nor its company has one")
+        self._address(self.customer, "3 place Gambetta")
+        self.assertFalse(comms.address_missing, "the company's address is printed")
+        self.assertEqual(self.contact._dunning_get_postal_partner(), self.customer)
+        self._address(self.contact, "1 rue du Port", "17000", "La Rochelle")
+        self.assertEqual(self.contact._dunning_get_postal_partner(), self.contact)
+        self.customer.zip = False
+        self.assertEqual(self.customer._dunning_get_postal_partner(), self.customer.browse())
+
+    def test_email_level_without_email_nor_address_waits(self):
+        self.customer.email = False
+        self.contact.email = False
+        self._invoices([(self.customer, TODAY + D(2), 100.0)])
+        comms = self._run(TODAY)
+        self.assertEqual(comms.channel, "letter")
+        self.assertTrue(comms.email_missing and comms.address_missing)
+        self.assertEqual(comms.state, "draft", "the courtesy level sends itself, not this one")
+        self.assertFalse(comms.attachment_id)
+
+    def test_emails_are_not_flagged_and_sent_letters_are_not_either(self):
+        self._invoices([(self.customer, TODAY + D(2), 100.0)])
+        email = self._run(TODAY)
+        self.assertEqual((email.channel, email.state), ("email", "sent"))
+        self.assertFalse(email.address_missing, "an email needs no postal address")
+        letter = self._sent_formal_notice(
+            self._invoices([(self.customer_2, TODAY - D(70), 100.0)]), TODAY
+        )
+        self.assertFalse(letter.address_missing, "what was sent is not to be posted any more")

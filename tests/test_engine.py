@@ -250,7 +250,8 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(comms.state, "failed")
 
     def test_customer_without_email_gets_a_letter(self):
-        self.customer.email = False
+        self.customer.write({"email": False, "street": "3 place Gambetta", "zip": "33000"})
+        self.customer.city = "Bordeaux"
         self.contact.email = False
         inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])
         comms = self._run(TODAY)

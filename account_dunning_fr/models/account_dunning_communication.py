@@ -17,6 +17,7 @@ from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
 from .dunning_wording import WORDING_KINDS, fill_placeholders
+from .res_partner import POSTAL_ADDRESS_FIELDS
 
 # Shipped email template of each tone, used when a level's tone does not fit the communication.
 KIND_TEMPLATES = {
@@ -79,6 +80,7 @@ class AccountDunningCommunication(models.Model):
     recipient_id = fields.Many2one(
         "res.partner",
         readonly=True,
+        index="btree_not_null",
         help="The invoicing contact of the customer when it has an email, else the customer.",
     )
     collector_id = fields.Many2one("res.users", tracking=True)
@@ -90,6 +92,14 @@ class AccountDunningCommunication(models.Model):
         readonly=True,
         help="The level asks for an email but the customer has no email address: a letter "
         "is sent instead.",
+    )
+    address_missing = fields.Boolean(
+        string="No Postal Address",
+        compute="_compute_address_missing",
+        store=True,
+        help="A letter or formal notice not sent yet whose customer has no complete postal "
+        "address (street, zip and city): it waits for validation until the address is "
+        "completed.",
     )
     auto_send = fields.Boolean(related="level_id.auto_send")
     state = fields.Selection(
@@ -203,6 +213,21 @@ class AccountDunningCommunication(models.Model):
                 comm.state = "sent"
             elif not comm.state:
                 comm.state = "draft"
+
+    @api.depends(
+        "channel",
+        "state",
+        *(f"partner_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+        *(f"recipient_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+        *(f"recipient_id.commercial_partner_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+    )
+    def _compute_address_missing(self):
+        for comm in self:
+            comm.address_missing = (
+                comm.channel in PAPER_CHANNELS
+                and comm.state in PENDING_STATES
+                and not (comm.recipient_id or comm.partner_id)._dunning_get_postal_partner()
+            )
 
     @api.depends(
         "line_ids.amount_due",

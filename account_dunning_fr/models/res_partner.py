@@ -26,6 +26,8 @@ HANDED_OVER_STATES = ("agency", "lawyer", "court")
 CREDIT_FIELDS = ["dunning_exposure", "dunning_credit_limit", "dunning_over_limit"]
 # Months after the publication of the judgment to declare the claim (C. com. R622-24).
 CLAIM_DECLARATION_MONTHS = 2
+# What a letter needs to be posted.
+POSTAL_ADDRESS_FIELDS = ("street", "zip", "city")
 
 
 class ResPartner(models.Model):
@@ -298,6 +300,17 @@ class ResPartner(models.Model):
                 self.env._("Put on credit hold: the exposure exceeds the credit limit.")
             )
         return over
+
+    def _dunning_get_postal_partner(self):
+        """The partner whose postal address a letter to this one shows: itself when its
+        address is complete (street, zip and city), else its commercial entity when that one's
+        is (an invoicing contact without an address of its own); nothing when neither can
+        receive a letter."""
+        self.ensure_one()
+        for partner in self | self.commercial_partner_id:
+            if all(partner[name] for name in POSTAL_ADDRESS_FIELDS):
+                return partner
+        return self.browse()
 
     def _dunning_log(self, text):
         """One internal note per partner, in one batch."""
