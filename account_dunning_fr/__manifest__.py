@@ -38,6 +38,7 @@
         "views/res_config_settings_views.xml",
         "views/res_company_views.xml",
         "wizards/account_dunning_communication_cancel_views.xml",
+        "wizards/account_dunning_communication_post_views.xml",
         "wizards/account_dunning_statement_wizard_views.xml",
         "views/account_payment_term_views.xml",
         "views/account_dunning_solvency_views.xml",
@@ -47,5 +48,10 @@
         "views/account_dunning_worklist_views.xml",
         "views/account_dunning_menus.xml",
     ],
+    "assets": {
+        "web.report_assets_common": [
+            "account_dunning_fr/static/src/scss/report_dunning.scss",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

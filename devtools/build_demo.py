@@ -74,6 +74,7 @@ COMPANY = {
     "website": "https://atelier-dupont.example",
     "siren_stem": "83245017",  # + Luhn digit
     "ape": "3109B",  # manufacture of other furniture
+    "signatory": "Hélène Dupont",
 }
 # A valid French IBAN (RIB key and IBAN checksum), fictitious account number.
 COMPANY_IBAN = "FR7630004008280001012345691"
@@ -214,6 +215,7 @@ def _setup_company(env, company, rename):
         "website": COMPANY["website"],
         "vat": fr_vat(siren),
         "company_registry": siren,
+        "dunning_signatory_name": COMPANY["signatory"],  # formal notices must be signed
     }
     if rename:
         vals["name"] = COMPANY["name"]

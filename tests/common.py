@@ -7,6 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import Form
 
 TODAY = date(2026, 3, 2)
 
@@ -21,14 +22,30 @@ class DunningCase(AccountTestInvoicingCommon):
         cls.level_courtesy, cls.level_1, cls.level_2, cls.level_call = cls.policy.level_ids.sorted(
             "sequence"
         )
+        # letters and formal notices need a postal address and a signatory to be sent
+        cls.company.dunning_signatory_name = "Claire Dupont"
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Boulangerie Martin SARL", "is_company": True, "email": "compta@martin.test"}
+            {
+                "name": "Boulangerie Martin SARL",
+                "is_company": True,
+                "email": "compta@martin.test",
+                "street": "3 place Gambetta",
+                "zip": "33000",
+                "city": "Bordeaux",
+            }
         )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Paul Martin", "parent_id": cls.customer.id, "email": "paul@martin.test"}
         )
         cls.customer_2 = cls.env["res.partner"].create(
-            {"name": "Garage Petit", "is_company": True, "email": "petit@garage.test"}
+            {
+                "name": "Garage Petit",
+                "is_company": True,
+                "email": "petit@garage.test",
+                "street": "5 quai de la Fosse",
+                "zip": "44000",
+                "city": "Nantes",
+            }
         )
 
     @classmethod
@@ -134,6 +151,21 @@ class DunningCase(AccountTestInvoicingCommon):
             before = run.communication_ids
             run.action_compute()
             return run.communication_ids - before
+
+    def _mark_posted(self, comms, when=None, number="1A 234 567 8901 2"):
+        """*Mark as Posted* on ``comms`` through its dialog: posted on ``when`` (default
+        today), each letter numbered ``number``. Returns the dialog's record."""
+        action = comms.action_mark_posted()
+        wizard_model = self.env[action["res_model"]].with_context(**action["context"])
+        with Form(wizard_model) as form:
+            if when:
+                form.posting_date = when
+            for index in range(len(form.line_ids)):
+                with form.line_ids.edit(index) as line:
+                    line.registered_letter_number = number
+        wizard = form.save()
+        wizard.action_confirm()
+        return wizard
 
     def _comm_of(self, comms, invoice):
         return comms.filtered(lambda comm: invoice in comm.line_ids.move_id)

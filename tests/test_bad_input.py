@@ -296,6 +296,7 @@ class TestBadInput(DunningCase):
 
     def test_contact_without_address_uses_its_company_address(self):
         self.contact.type = "invoice"
+        self.customer.street = False
         inv = self._invoices([(self.contact, TODAY - D(25), 100.0)])
         inv.dunning_level_override_id = self.level_2
         comms = self._run(TODAY)
@@ -310,7 +311,7 @@ class TestBadInput(DunningCase):
         self.assertEqual(self.customer._dunning_get_postal_partner(), self.customer.browse())
 
     def test_email_level_without_email_nor_address_waits(self):
-        self.customer.email = False
+        self.customer.write({"email": False, "street": False})
         self.contact.email = False
         self._invoices([(self.customer, TODAY + D(2), 100.0)])
         comms = self._run(TODAY)

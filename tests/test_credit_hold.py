@@ -107,7 +107,7 @@ class TestCreditHold(CreditCase):
             comms = self._run(TODAY + D(day))
         self.assertTrue(comms.level_id.credit_hold)
         comms.action_validate()
-        comms.action_mark_posted()
+        self._mark_posted(comms)
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertEqual(self.customer.dunning_credit_hold_reason, "level")
 

@@ -64,7 +64,7 @@ class TestCreditLitigation(CreditCase):
         comm = self._run(TODAY)
         with freeze_time(TODAY):
             comm.action_validate()
-            comm.action_mark_posted()
+            self._mark_posted(comm)
         self.assertEqual(self.customer.dunning_litigation_state, "formal_notice")
         self.assertEqual(self.customer.dunning_litigation_date, TODAY)
 

@@ -1,200 +1,73 @@
 """Documents: reminder letters, formal notices, statements of account, court dossiers and
 emails, rendered for real (wkhtmltopdf, pdftotext) and read as the customer or the judge would."""
 
-import html
-import re
-import subprocess
-import tempfile
 from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import DunningCase
-
-IBAN = "FR76 3000 6000 0112 3456 7890 189"
-
-
-def _flat(text):
-    """Whitespace of any kind (incl. the narrow no-break spaces of French amounts) as one space."""
-    text = html.unescape(text)
-    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " "))
+from .document_common import COURT_DOSSIER, FORMAL_NOTICE, IBAN, LETTER, STATEMENT, DocumentsCase
+from .documents import normalise, paperformat_options, pdf_from_bytes
 
 
 @tagged("post_install", "-at_install")
-class TestDocuments(DunningCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.eur = cls.env.ref("base.EUR")
-        cls.eur.active = True
-        cls.company.currency_id = cls.eur
-        cls.env["ir.module.module"]._load_module_terms(
-            ["account_dunning_fr"], ["fr_FR"], overwrite=True
-        )
-        cls.company.write(
-            {
-                "name": "Fournitures Dupont SAS",
-                "street": "12 rue de la République",
-                "zip": "69002",
-                "city": "Lyon",
-                "company_registry": "732829320",
-                "dunning_signatory_name": "Claire Dupont",
-                "external_report_layout_id": cls.env.ref("web.external_layout_standard").id,
-            }
-        )
-        cls.company._dunning_set_default_wording()
-        cls.env["res.partner.bank"].create(
-            {"acc_number": IBAN, "partner_id": cls.company.partner_id.id}
-        )
-        cls.customer.write(
-            {
-                "lang": "fr_FR",
-                "street": "3 place Gambetta",
-                "zip": "33000",
-                "city": "Bordeaux",
-                "company_registry": "55210055400012",
-            }
-        )
-        cls.customer_2.write({"lang": "en_US", "city": "Nantes"})
-        cls.individual = cls.env["res.partner"].create(
-            {
-                "name": "Jeanne Morel",
-                "email": "jeanne@morel.test",
-                "city": "Rennes",
-                "lang": "fr_FR",
-            }
-        )
-        cls.level_notice = cls.env["account.dunning.level"].create(
-            {
-                "policy_id": cls.policy.id,
-                "sequence": 5,
-                "name": "Mise en demeure",
-                "delay_days": 45,
-                "channel": "formal_notice",
-                "payment_deadline_days": 15,
-                "email_copy": True,
-                "mail_template_id": cls.env.ref(
-                    "account_dunning_fr.mail_template_dunning_formal_notice"
-                ).id,
-                "report_id": cls.env.ref(
-                    "account_dunning_fr.action_report_dunning_formal_notice"
-                ).id,
-            }
-        )
-
-    # -- helpers ----------------------------------------------------------------------------
-
-    def _comm(self, level, invoices, when, sent=False):
-        """A communication of ``level`` about ``invoices`` as the run would make it on ``when``,
-        with the invoices' penalties as of that date."""
-        penalties = invoices._dunning_get_penalties(when)
-        partner = invoices.commercial_partner_id
-        comm = self.env["account.dunning.communication"].create(
-            {
-                "name": f"DUN/TEST/{level.id}/{invoices[0].id}",
-                "company_id": self.company.id,
-                "date": when,
-                "partner_id": partner.id,
-                "recipient_id": partner.id,
-                "level_id": level.id,
-                "channel": level.channel,
-                "currency_id": invoices[0].currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "move_name": inv.name,
-                            "invoice_date": inv.invoice_date,
-                            "date_due": inv.invoice_date_due,
-                            "days_overdue": (when - inv.invoice_date_due).days,
-                            "currency_id": inv.currency_id.id,
-                            "amount_total": inv.amount_total,
-                            "amount_due": inv.amount_residual,
-                            "level_id": level.id,
-                            "interest_amount": penalties.get(inv.id, {}).get("interest", 0.0),
-                            "indemnity_amount": penalties.get(inv.id, {}).get("indemnity", 0.0),
-                        }
-                    )
-                    for inv in invoices
-                ],
-            }
-        )
-        if sent:
-            comm.write({"state": "sent", "sent_date": when})
-        return comm
-
-    def _pdf(self, report_xmlid, res_ids, data=None):
-        report = self.env.ref(report_xmlid)
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report.report_name, res_ids, data=data)
-        )
+class TestDocuments(DocumentsCase):
+    def _pdf(self, report, res_ids, data=None):
+        """The document as the customer gets it, after the layout checks."""
+        pdf = self.render(report, res_ids, data=data)
+        self.assertLayoutOk(pdf)
         return pdf
 
-    def _text(self, pdf):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(pdf)
-            tmp.flush()
-            out = subprocess.run(
-                ["pdftotext", "-layout", tmp.name, "-"], capture_output=True, text=True, check=True
-            ).stdout
-        return _flat(out)
-
-    def _pages(self, pdf):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
-            tmp.write(pdf)
-            tmp.flush()
-            info = subprocess.run(
-                ["pdfinfo", tmp.name], capture_output=True, text=True, check=True
-            ).stdout
-        return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    def _read(self, raw, report):
+        """A PDF made by the addon (attachment, merged batch) of ``report``'s paper format,
+        after the layout checks."""
+        pdf = pdf_from_bytes(raw, **paperformat_options(self.env.ref(report)))
+        self.assertLayoutOk(pdf)
+        return pdf
 
     # -- reminder letters -------------------------------------------------------------------
 
     def test_courtesy_letter_in_english_with_payment_means(self):
         inv = self._invoices([(self.customer_2, date(2026, 3, 5), 1200.0)])
         comm = self._comm(self.level_courtesy, inv, date(2026, 3, 2))
-        text = self._text(self._pdf("account_dunning_fr.action_report_dunning_letter", comm.ids))
-        self.assertIn("Upcoming due dates", text)
-        self.assertIn("will soon be due", text)
-        self.assertIn(inv.name, text)
-        self.assertIn("1,200.00", text)
-        self.assertIn("03/05/2026", text, "the due date")
-        self.assertIn(IBAN, text)
-        self.assertIn(inv.payment_reference, text)
-        self.assertIn("View and pay", text, "the portal link of the invoice")
-        self.assertIn("Fournitures Dupont SAS", text, "the company letterhead")
-        self.assertIn("Garage Petit", text, "the recipient's address block")
-        self.assertNotIn("formal notice", text.lower())
+        pdf = self._pdf(LETTER, comm.ids)
+        self.assertPdfContains(pdf, "Upcoming due dates")
+        self.assertPdfContains(pdf, "will soon be due")
+        self.assertPdfContains(pdf, inv.name)
+        self.assertPdfContains(pdf, "1,200.00")
+        self.assertPdfContains(pdf, "03/05/2026", "the due date")
+        self.assertPdfContains(pdf, IBAN)
+        self.assertPdfContains(pdf, inv.payment_reference)
+        self.assertPdfNotContains(pdf, "View and pay", "no on-line column on paper")
+        self.assertPdfContains(pdf, f"/dunning/pay/{comm.payment_code}", "one short payment link")
+        self.assertPdfContains(pdf, "Fournitures Dupont SAS", "the company letterhead")
+        self.assertPdfContains(pdf, "Garage Petit", "the recipient's address block")
+        self.assertNotIn("formal notice", pdf.text.lower())
         self.assertTrue(inv.access_token, "the portal link carries the invoice's access token")
 
     def test_firm_letter_in_french_with_deadline_and_days_late(self):
         inv = self._invoices([(self.customer, date(2026, 1, 31), 1200.0)])
         comm = self._comm(self.level_2, inv, date(2026, 3, 2))
         self.assertEqual(self.level_2.wording_kind, "firm")
-        text = self._text(self._pdf("account_dunning_fr.action_report_dunning_letter", comm.ids))
-        self.assertIn("Dernière relance avant mise en demeure", text)
-        self.assertIn("restent impayées", text)
-        self.assertIn("1 200,00 €", text)
-        self.assertIn("10/03/2026", text, "deadline: the date of the letter plus 8 days")
-        self.assertIn(" 30 ", text, "30 days late")
-        self.assertIn("Intérêts de retard courus", text)
-        self.assertIn("salutations distinguées", text)
-        self.assertIn("Claire Dupont", text, "the signatory")
+        pdf = self._pdf(LETTER, comm.ids)
+        self.assertPdfContains(pdf, "Dernière relance avant mise en demeure")
+        self.assertPdfContains(pdf, "restent impayées")
+        self.assertPdfContains(pdf, "1 200,00 €")
+        self.assertPdfContains(pdf, "10/03/2026", "deadline: the date of the letter plus 8 days")
+        self.assertTrue(pdf.has_word("30"), "30 days late")
+        self.assertPdfContains(pdf, "Intérêts de retard courus")
+        self.assertPdfContains(pdf, "salutations distinguées")
+        self.assertPdfContains(pdf, "Claire Dupont", "the signatory")
 
     def test_first_reminder_tone(self):
         inv = self._invoices([(self.customer_2, date(2026, 2, 15), 500.0)])
         comm = self._comm(self.level_1, inv, date(2026, 3, 2))
-        text = self._text(self._pdf("account_dunning_fr.action_report_dunning_letter", comm.ids))
-        self.assertIn("Payment reminder", text)
-        self.assertIn("probably an oversight", text)
-        self.assertNotIn("Final reminder", text)
+        pdf = self._pdf(LETTER, comm.ids)
+        self.assertPdfContains(pdf, "Payment reminder")
+        self.assertPdfContains(pdf, "probably an oversight")
+        self.assertPdfNotContains(pdf, "Final reminder")
 
     def test_wording_comes_from_the_level_in_each_language(self):
         self.level_2.with_context(
@@ -210,16 +83,16 @@ class TestDocuments(DunningCase):
         )
         values = comms._get_document_values()
         self.assertEqual(
-            _flat(values[comms[0].id]["intro"]),
+            normalise(values[comms[0].id]["intro"]),
             "Merci de régler 300,00 € à Fournitures Dupont SAS avant le 10/03/2026.",
         )
         self.assertEqual(
-            _flat(values[comms[1].id]["intro"]),
+            normalise(values[comms[1].id]["intro"]),
             "Pay 400.00 € to Fournitures Dupont SAS by 03/10/2026, please.",
         )
-        text = self._text(self._pdf("account_dunning_fr.action_report_dunning_letter", comms.ids))
-        self.assertIn("Merci de régler 300,00 €", text)
-        self.assertIn("Pay 400.00 € to Fournitures Dupont SAS", text)
+        pdf = self._pdf(LETTER, comms.ids)
+        self.assertPdfContains(pdf, "Merci de régler 300,00 €")
+        self.assertPdfContains(pdf, "Pay 400.00 € to Fournitures Dupont SAS")
         with self.assertRaises(ValidationError):
             self.level_2.letter_intro = "Pay {amont} now"
 
@@ -242,47 +115,43 @@ class TestDocuments(DunningCase):
         notice.registered_letter_number = "1A 234 567 8901 2"
         self.assertGreater(notice.amount_interest, 0)
         self.assertEqual(notice.amount_indemnity, 80.0)
-        text = self._text(
-            self._pdf("account_dunning_fr.action_report_dunning_formal_notice", notice.ids)
-        )
-        self.assertIn("Mise en demeure de payer", text)
-        self.assertIn("LETTRE RECOMMANDÉE AVEC DEMANDE D'AVIS DE RÉCEPTION", text.upper())
-        self.assertIn("1A 234 567 8901 2", text)
+        pdf = self._pdf(FORMAL_NOTICE, notice.ids)
+        self.assertPdfContains(pdf, "Mise en demeure de payer")
+        self.assertPdfContains(pdf, "LETTRE RECOMMANDÉE AVEC DEMANDE D'AVIS DE RÉCEPTION")
+        self.assertPdfContains(pdf, "1A 234 567 8901 2")
         # both parties with their SIREN
-        self.assertIn("Créancier", text)
-        self.assertIn("Débiteur", text)
-        self.assertIn("SIREN : 732 829 320", text)
-        self.assertIn("SIREN : 552 100 554", text)
-        self.assertIn("Boulangerie Martin SARL", text)
+        self.assertPdfContains(pdf, "Créancier")
+        self.assertPdfContains(pdf, "Débiteur")
+        self.assertPdfContains(pdf, "SIREN : 732 829 320")
+        self.assertPdfContains(pdf, "SIREN : 552 100 554")
+        self.assertPdfContains(pdf, "Boulangerie Martin SARL")
         # invoices and breakdown with the legal basis
-        self.assertIn(inv_1.name, text)
-        self.assertIn(inv_2.name, text)
-        self.assertIn("15 800,00 €", text, "the principal")
+        self.assertPdfContains(pdf, inv_1.name)
+        self.assertPdfContains(pdf, inv_2.name)
+        self.assertPdfContains(pdf, "15 800,00 €", "the principal")
         interest = f"{notice.amount_interest:,.2f}".replace(",", " ").replace(".", ",")
-        self.assertIn(f"{interest} €", text, "the late interest")
-        self.assertIn("80,00 €", text, "two recovery indemnities")
+        self.assertPdfContains(pdf, f"{interest} €", "the late interest")
+        self.assertPdfContains(pdf, "80,00 €", "two recovery indemnities")
         total = notice.amount_balance + notice.amount_interest + notice.amount_indemnity
-        self.assertIn(f"{total:,.2f} €".replace(",", " ").replace(".", ","), text)
+        self.assertPdfContains(pdf, f"{total:,.2f} €".replace(",", " ").replace(".", ","))
         for basis in ("L441-10", "D441-5", "1344"):
-            self.assertIn(basis, text)
+            self.assertPdfContains(pdf, basis)
         # deadline, payment means, consequences, place, date and signature
-        self.assertIn("15 jours", text)
-        self.assertIn("17/03/2026", text)
-        self.assertIn(IBAN, text)
-        self.assertIn("injonction de payer", text)
-        self.assertIn("Lyon, 02/03/2026", text)
-        self.assertIn("Claire Dupont", text)
-        self.assertIn("Responsable du recouvrement", text)
+        self.assertPdfContains(pdf, "15 jours")
+        self.assertPdfContains(pdf, "20/03/2026", "15 days from receipt, 3 days after posting")
+        self.assertPdfContains(pdf, IBAN)
+        self.assertPdfContains(pdf, "injonction de payer")
+        self.assertPdfContains(pdf, "Lyon, 02/03/2026")
+        self.assertPdfContains(pdf, "Claire Dupont")
+        self.assertPdfContains(pdf, "Responsable du recouvrement")
 
     def test_formal_notice_to_a_consumer(self):
         inv = self._invoices([(self.individual, date(2026, 1, 31), 300.0)])
         notice = self._comm(self.level_notice, inv, date(2026, 3, 2))
-        text = self._text(
-            self._pdf("account_dunning_fr.action_report_dunning_formal_notice", notice.ids)
-        )
-        self.assertIn("Mise en demeure de payer", text)
-        self.assertIn("1344-1", text)
-        self.assertNotIn("D441-5", text, "no recovery indemnity for consumers")
+        pdf = self._pdf(FORMAL_NOTICE, notice.ids)
+        self.assertPdfContains(pdf, "Mise en demeure de payer")
+        self.assertPdfContains(pdf, "1344-1")
+        self.assertPdfNotContains(pdf, "D441-5", "no recovery indemnity for consumers")
 
     def test_company_wording_is_used(self):
         self.company.with_context(
@@ -292,10 +161,8 @@ class TestDocuments(DunningCase):
         )
         inv = self._invoices([(self.customer, date(2026, 1, 31), 300.0)])
         notice = self._comm(self.level_notice, inv, date(2026, 3, 2))
-        text = self._text(
-            self._pdf("account_dunning_fr.action_report_dunning_formal_notice", notice.ids)
-        )
-        self.assertIn("confié à notre avocat, Maître Lenoir", text)
+        pdf = self._pdf(FORMAL_NOTICE, notice.ids)
+        self.assertPdfContains(pdf, "confié à notre avocat, Maître Lenoir")
 
     # -- statement of account ---------------------------------------------------------------
 
@@ -331,20 +198,18 @@ class TestDocuments(DunningCase):
         self.assertEqual(statement["ageing"]["1_30"], 250.0)
         self.assertEqual(statement["ageing"]["not_due"], 100.0)
         self.assertAlmostEqual(statement["open_total"], 1450.0)
-        text = self._text(
-            self._pdf(
-                "account_dunning_fr.action_report_dunning_statement",
-                self.customer.ids,
-                data=action["data"],
-            )
+        pdf = self._pdf(
+            STATEMENT,
+            self.customer.ids,
+            data=action["data"],
         )
-        self.assertIn("Relevé de compte", text)
-        self.assertIn("Solde d'ouverture", text)
-        self.assertIn("1 450,00 €", text)
-        self.assertIn("Plus de 90", text)
-        self.assertIn("Non", text)
+        self.assertPdfContains(pdf, "Relevé de compte")
+        self.assertPdfContains(pdf, "Solde d'ouverture")
+        self.assertPdfContains(pdf, "1 450,00 €")
+        self.assertPdfContains(pdf, "Plus de 90")
+        self.assertPdfContains(pdf, "Non")
         for inv in (mid, recent, future):
-            self.assertIn(inv.name, text)
+            self.assertPdfContains(pdf, inv.name)
 
     def test_statement_as_of_a_past_date_ignores_later_payments(self):
         inv = self._invoices([(self.customer_2, date(2026, 1, 31), 900.0)])
@@ -380,43 +245,34 @@ class TestDocuments(DunningCase):
             {"registered_letter_number": "1A 999 888 7776 5", "receipt_date": date(2026, 2, 18)}
         )
         with freeze_time("2026-03-02"):
-            pdf = self._pdf(
-                "account_dunning_fr.action_report_dunning_court_dossier", self.customer.ids
-            )
-        text = self._text(pdf)
-        self.assertIn("injonction de payer", text)
-        self.assertIn("Tribunal de commerce", text)
-        self.assertIn("Bordeaux", text)
-        self.assertIn("12946", text)
-        self.assertIn("SIREN : 732 829 320", text)
-        self.assertIn("SIREN : 552 100 554", text)
-        self.assertIn(inv.name, text)
-        self.assertIn("6 000,00 €", text)
-        self.assertIn("40,00 €", text, "the recovery indemnity")
-        self.assertIn("1A 999 888 7776 5", text, "the registered letter number")
-        self.assertIn("18/02/2026", text, "the date of the proof of receipt")
-        self.assertIn("12/01/2026", text, "the first reminder in the history")
-        self.assertIn("Accusé de réception", text, "listed among the supporting documents")
-        self.assertIn("Conditions générales de vente", text)
+            pdf = self._pdf(COURT_DOSSIER, self.customer.ids)
+        self.assertPdfContains(pdf, "injonction de payer")
+        self.assertPdfContains(pdf, "Tribunal de commerce")
+        self.assertPdfContains(pdf, "Bordeaux")
+        self.assertPdfContains(pdf, "12946")
+        self.assertPdfContains(pdf, "SIREN : 732 829 320")
+        self.assertPdfContains(pdf, "SIREN : 552 100 554")
+        self.assertPdfContains(pdf, inv.name)
+        self.assertPdfContains(pdf, "6 000,00 €")
+        self.assertPdfContains(pdf, "40,00 €", "the recovery indemnity")
+        self.assertPdfContains(pdf, "1A 999 888 7776 5", "the registered letter number")
+        self.assertPdfContains(pdf, "18/02/2026", "the date of the proof of receipt")
+        self.assertPdfContains(pdf, "12/01/2026", "the first reminder in the history")
+        self.assertPdfContains(pdf, "Accusé de réception", "listed among the supporting documents")
+        self.assertPdfContains(pdf, "Conditions générales de vente")
 
     def test_court_dossier_for_a_consumer_and_without_claim(self):
         self.env.user.lang = "fr_FR"
         inv = self._invoices([(self.individual, date(2026, 1, 31), 300.0)])
         self._comm(self.level_notice, inv, date(2026, 2, 16), sent=True)
         with freeze_time("2026-03-02"):
-            text = self._text(
-                self._pdf(
-                    "account_dunning_fr.action_report_dunning_court_dossier", self.individual.ids
-                )
-            )
-            self.assertIn("Tribunal judiciaire", text)
-            self.assertIn("12948", text)
-            self.assertIn("procédure simplifiée", text, "a claim under 5,000 EUR")
-            self.assertNotIn("D441-5", text)
+            pdf = self._pdf(COURT_DOSSIER, self.individual.ids)
+            self.assertPdfContains(pdf, "Tribunal judiciaire")
+            self.assertPdfContains(pdf, "12948")
+            self.assertPdfContains(pdf, "procédure simplifiée", "a claim under 5,000 EUR")
+            self.assertPdfNotContains(pdf, "D441-5")
             with self.assertRaises(UserError):
-                self.env.ref(
-                    "account_dunning_fr.action_report_dunning_court_dossier"
-                )._render_qweb_html(
+                self.env.ref(COURT_DOSSIER)._render_qweb_html(
                     "account_dunning_fr.report_dunning_court_dossier", self.customer_2.ids
                 )
 
@@ -437,8 +293,8 @@ class TestDocuments(DunningCase):
         comm_en = self._comm_of(comms, inv_en)
         for comm in comms:
             self.assertEqual(comm.state, "sent")
-        body_fr = _flat(comm_fr.mail_message_id.body)
-        body_en = _flat(comm_en.mail_message_id.body)
+        body_fr = normalise(comm_fr.mail_message_id.body)
+        body_en = normalise(comm_en.mail_message_id.body)
         self.assertIn("Madame, Monsieur", body_fr)
         self.assertIn("1 234,50 €", body_fr)
         self.assertIn("restent impayées", body_fr)
@@ -452,20 +308,22 @@ class TestDocuments(DunningCase):
             attachment = comm.mail_message_id.attachment_ids
             self.assertEqual(attachment, comm.attachment_id)
             self.assertEqual(attachment.mimetype, "application/pdf")
-            self.assertIn(inv.name, self._text(attachment.raw))
-        self.assertIn("Relance de paiement", self._text(comm_fr.attachment_id.raw))
+            self.assertPdfContains(self._read(attachment.raw, LETTER), inv.name)
+        self.assertPdfContains(self._read(comm_fr.attachment_id.raw, LETTER), "Relance de paiement")
 
     def test_formal_notice_waits_for_posting_and_emails_a_copy(self):
         inv = self._invoices([(self.customer, date(2026, 1, 10), 700.0)])
         notice = self._comm(self.level_notice, inv, date(2026, 3, 2))
         notice.with_context(force_report_rendering=True).action_validate()
         self.assertEqual(notice.state, "to_send", "waits to be posted by registered letter")
-        self.assertIn("Mise en demeure de payer", self._text(notice.attachment_id.raw))
+        self.assertPdfContains(
+            self._read(notice.attachment_id.raw, FORMAL_NOTICE), "Mise en demeure de payer"
+        )
         self.assertTrue(notice.mail_message_id, "a copy went by email")
         self.assertIn("mise en demeure", notice.mail_message_id.subject.lower())
-        self.assertIn("recommandé", _flat(notice.mail_message_id.body))
+        self.assertIn("recommandé", normalise(notice.mail_message_id.body))
         self.assertEqual(notice.mail_message_id.attachment_ids, notice.attachment_id)
-        notice.action_mark_posted()
+        self._mark_posted(notice)
         self.assertEqual(notice.state, "sent")
 
     def test_batch_printing_gives_one_pdf(self):
@@ -481,11 +339,10 @@ class TestDocuments(DunningCase):
         action = letters.action_print()
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(action["context"]["active_ids"], letters.ids)
-        pdf = self._pdf("account_dunning_fr.action_report_dunning_letter", letters.ids)
-        self.assertGreaterEqual(self._pages(pdf), 3)
-        text = self._text(pdf)
+        pdf = self._pdf(LETTER, letters.ids)
+        self.assertGreaterEqual(len(pdf.pages), 3)
         for letter in letters:
-            self.assertIn(letter.name, text)
+            self.assertPdfContains(pdf, letter.name)
         notice = self._comm(self.level_notice, invoices[0], date(2026, 3, 2))
         action = (letters | notice).with_context(force_report_rendering=True).action_print()
         self.assertEqual(action["type"], "ir.actions.act_url")
@@ -493,5 +350,6 @@ class TestDocuments(DunningCase):
             int(action["url"].split("/")[3].split("?")[0])
         )
         merged = attachment.raw
-        self.assertGreaterEqual(self._pages(merged), 4)
-        self.assertIn("Mise en demeure de payer", self._text(merged))
+        merged = self._read(merged, LETTER)
+        self.assertGreaterEqual(len(merged.pages), 4)
+        self.assertPdfContains(merged, "Mise en demeure de payer")

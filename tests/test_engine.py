@@ -250,8 +250,7 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(comms.state, "failed")
 
     def test_customer_without_email_gets_a_letter(self):
-        self.customer.write({"email": False, "street": "3 place Gambetta", "zip": "33000"})
-        self.customer.city = "Bordeaux"
+        self.customer.email = False
         self.contact.email = False
         inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])
         comms = self._run(TODAY)
@@ -261,8 +260,7 @@ class TestDunningEngine(DunningCase):
         self.assertTrue(comms.attachment_id, "the PDF is stored for batch printing")
         self.assertFalse(inv.dunning_level_id)
         with freeze_time(TODAY + D(1)):
-            comms.write({"registered_letter_number": "1A 234 567 8901 2"})
-            comms.action_mark_posted()
+            self._mark_posted(comms)
         self.assertEqual(comms.state, "sent")
         self.assertEqual(inv.dunning_level_id, self.level_courtesy)
         self.assertEqual(inv.dunning_last_date, TODAY + D(1))
@@ -315,7 +313,7 @@ class TestDunningEngine(DunningCase):
         self.assertFalse(self.customer.dunning_credit_hold)
         with freeze_time(TODAY + D(15)):
             comms.action_validate()
-            comms.action_mark_posted()
+            self._mark_posted(comms)
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertTrue(self.contact.dunning_credit_hold, "contacts follow their company")
 
@@ -357,6 +355,114 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(comms.cancel_reason, "Sent to the wrong customer")
         self.assertEqual(comms.cancel_date, TODAY)
         self.assertTrue(comms.exists(), "still there as evidence")
+
+    def _cancel(self, comms, when=TODAY):
+        wizard = (
+            self.env["account.dunning.communication.cancel"]
+            .with_context(active_ids=comms.ids)
+            .create({"reason": "Wrong amounts"})
+        )
+        with freeze_time(when):
+            wizard.action_confirm()
+        self.assertEqual(set(comms.mapped("state")), {"cancelled"})
+
+    def test_cancelling_stops_the_queued_email_and_puts_the_invoice_back(self):
+        inv = self._invoices([(self.customer, TODAY - D(12), 100.0)])
+        inv.write({"dunning_level_id": self.level_courtesy.id, "dunning_last_date": TODAY - D(20)})
+        comms = self._run(TODAY)
+        self.assertEqual(comms.level_id, self.level_1)
+        self.assertEqual(comms.state, "sent")
+        self.assertEqual((inv.dunning_level_id, inv.dunning_last_date), (self.level_1, TODAY))
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", comms.mail_message_id.id)])
+        self.assertEqual(mail.state, "outgoing", "queued, not sent yet")
+        self._cancel(comms)
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(comms.email_status, "canceled")
+        self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(mail.state, "cancel", "the mail queue never sends it")
+        self.assertEqual(comms.state, "cancelled")
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date),
+            (self.level_courtesy, TODAY - D(20)),
+            "the invoice is back where it was",
+        )
+        again = self._run(TODAY)
+        self.assertEqual(again.line_ids.move_id, inv, "the next run reminds it again")
+        self.assertEqual(again.level_id, self.level_1)
+
+    def test_cancelling_removes_the_activities(self):
+        inv = self._invoices([(self.customer, TODAY - D(2), 1234.5)])
+        inv.dunning_level_override_id = self.level_call
+        comms = self._run(TODAY)
+        self.assertTrue(comms.activity_ids)
+        self._cancel(comms)
+        self.assertFalse(comms.activity_ids, "no call left to make")
+        self.assertFalse(self.env["mail.activity"].search([("res_id", "=", comms.id)]))
+        self.assertFalse(inv.dunning_level_id)
+        self.assertEqual(inv.dunning_level_override_id, self.level_call, "the override is back")
+
+    def test_cancelling_an_older_communication_keeps_the_later_level(self):
+        inv = self._invoices([(self.customer, TODAY - D(12), 100.0)])
+        first = self._run(TODAY)
+        self.assertEqual(first.level_id, self.level_courtesy)
+        second = self._run(TODAY + D(5))
+        self.assertEqual(second.level_id, self.level_1)
+        self._cancel(first, TODAY + D(5))
+        self.assertEqual(inv.dunning_level_id, self.level_1, "a later communication moved it")
+        self.assertEqual(inv.dunning_last_date, TODAY + D(5))
+
+    def test_run_log_says_why_invoices_are_skipped(self):
+        held, today, gap = self._invoices(
+            [
+                (self.customer, TODAY - D(25), 100.0),
+                (self.customer_2, TODAY - D(15), 100.0),
+                (self.contact, TODAY - D(12), 100.0),
+            ]
+        )
+        held.write({"dunning_level_id": self.level_1.id, "dunning_last_date": TODAY - D(20)})
+        gap.write({"dunning_level_id": self.level_courtesy.id, "dunning_last_date": TODAY - D(2)})
+        comms = self._run(TODAY)
+        pending = self._comm_of(comms, held)
+        self.assertEqual(pending.state, "draft", "Reminder 2 waits for validation")
+        self.assertFalse(self._comm_of(comms, gap))
+        run = comms.run_id
+        self.assertIn(f"{gap.name} skipped: Reminder 1 not before 03/05/2026 (minimum gap", run.log)
+        self._run(TODAY)
+        self.assertIn(
+            f"{held.name} skipped: held by {pending.name}, not sent or cancelled yet", run.log
+        )
+        self.assertIn(f"{today.name} skipped: already reminded on 03/02/2026", run.log)
+        self.level_1.min_amount = 1000.0
+        self.assertFalse(self._run(TODAY + D(10)).filtered(lambda c: c.level_id == self.level_1))
+        run_2 = self.env["account.dunning.run"].search([("date", "=", TODAY + D(10))])
+        self.assertIn(
+            f"{gap.name} skipped: Boulangerie Martin SARL owes less than the minimum amount",
+            run_2.log,
+        )
+
+    def test_no_softer_communication_beside_a_firm_one(self):
+        soon, late = self._invoices(
+            [(self.customer, TODAY + D(2), 100.0), (self.customer, TODAY - D(25), 900.0)]
+        )
+        late.dunning_level_override_id = self.level_2  # final reminder (firm tone)
+        other = self._invoices([(self.customer_2, TODAY + D(2), 50.0)])
+        self.assertEqual(self.level_2._get_tone(), "firm")
+        self.assertEqual(self.level_courtesy._get_tone(), "soft")
+        comms = self._run(TODAY)
+        firm = self._comm_of(comms, late)
+        self.assertEqual(firm.level_id, self.level_2)
+        self.assertFalse(self._comm_of(comms, soon), "no courtesy email beside the final reminder")
+        self.assertEqual(self._comm_of(comms, other).level_id, self.level_courtesy)
+        self.assertIn(
+            f"{soon.name} deferred: Boulangerie Martin SARL gets a firmer communication",
+            firm.run_id.log,
+        )
+        self.assertFalse(soon.dunning_level_id, "it waits for the next run")
+        values = firm._get_document_values()[firm.id]
+        self.assertEqual(values["other_invoices"], soon, "listed in the firm letter")
+        self.assertEqual(firm.amount_due, 900.0, "listed for information, not claimed")
+        later = self._run(TODAY + D(1))
+        self.assertEqual(self._comm_of(later, soon).level_id, self.level_courtesy)
 
     def test_draft_communication_can_be_deleted(self):
         self.level_courtesy.auto_send = False

@@ -1,6 +1,7 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
+import io
 import logging
 from collections import defaultdict
 
@@ -19,6 +20,8 @@ from .dunning_notes import post_notes
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 from .res_partner import POSTAL_ADDRESS_FIELDS
 
+# Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).
+PAYMENT_ROUTE = "/dunning/pay"
 # Shipped email template of each tone, used when a level's tone does not fit the communication.
 KIND_TEMPLATES = {
     "courtesy": "account_dunning_fr.mail_template_dunning_courtesy",
@@ -195,12 +198,19 @@ class AccountDunningCommunication(models.Model):
         compute="_compute_document_texts",
         help="Date by which the customer is asked to pay, from the level's deadline.",
     )
+    payment_code = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Code of the short link printed on the letter to pay online.",
+    )
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Date(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "The reference must be unique."),
+        ("payment_code_unique", "UNIQUE(payment_code)", "The payment code must be unique."),
     ]
 
     @api.depends("email_status")
@@ -281,7 +291,15 @@ class AccountDunningCommunication(models.Model):
             comm.email_failure = failure.failure_reason or failure.failure_type or False
 
     @api.depends_context("lang")
-    @api.depends("level_id", "amount_balance", "date", "sent_date")
+    @api.depends(
+        "level_id",
+        "amount_balance",
+        "amount_interest",
+        "amount_indemnity",
+        "date",
+        "sent_date",
+        "company_id.dunning_posting_delay_days",
+    )
     def _compute_document_texts(self):
         for comm in self:
             if not comm.level_id:
@@ -343,6 +361,7 @@ class AccountDunningCommunication(models.Model):
             raise UserError(
                 self.env._("None of the selected communications is waiting for validation.")
             )
+        drafts._check_sendable()
         drafts.write({"state": "to_send", "validated_uid": self.env.uid})
         drafts._send()
         return True
@@ -351,19 +370,25 @@ class AccountDunningCommunication(models.Model):
         failed = self.filtered(lambda comm: comm.state == "failed")
         if not failed:
             raise UserError(self.env._("None of the selected communications has failed."))
+        failed._check_sendable()
         failed.write({"state": "to_send", "failure_reason": False})
         failed._send()
         return True
 
     def action_mark_posted(self):
-        """Letters and formal notices: the printed document has been posted."""
-        paper = self.filtered(
-            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
-        )
+        """Letters and formal notices: the printed documents have been posted. Opens the
+        dialog that asks for the posting date and the registered-letter numbers."""
+        paper = self._get_to_post()
         if not paper:
             raise UserError(self.env._("Select letters or formal notices waiting to be posted."))
-        paper._mark_sent()
-        return True
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Posted"),
+            "res_model": "account.dunning.communication.post",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": paper.ids},
+        }
 
     def action_print(self):
         """One PDF for all the selected communications, for batch printing."""
@@ -406,6 +431,7 @@ class AccountDunningCommunication(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
+        sent = to_cancel.filtered(lambda comm: comm.state == "sent")
         to_cancel.write(
             {
                 "state": "cancelled",
@@ -414,9 +440,69 @@ class AccountDunningCommunication(models.Model):
                 "cancel_uid": self.env.uid,
             }
         )
+        to_cancel._cancel_queued()
+        sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
         post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
         return True
+
+    def _cancel_queued(self):
+        """What the communications queued does not go out: their emails still in the mail
+        queue are cancelled, the collector's activities removed."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", self.mail_message_id.ids),
+                    ("state", "in", ("outgoing", "exception")),
+                ]
+            )
+        )
+        if mails:
+            mails.cancel()
+            self.env["mail.notification"].sudo().search(
+                [
+                    ("mail_mail_id", "in", mails.ids),
+                    ("notification_status", "not in", ("sent", "canceled")),
+                ]
+            ).write({"notification_status": "canceled"})
+        self.activity_ids.unlink()
+
+    def _restore_invoices(self):
+        """The invoices of cancelled communications go back to the level, last date and
+        override they had before they were sent, unless a later communication moved them."""
+        self.env["account.move"].flush_model()
+        self.env["account.dunning.communication.line"].flush_model()
+        self.flush_model(["level_id", "sent_date"])
+        moved = self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET dunning_level_id = l.previous_level_id,
+                       dunning_last_date = l.previous_last_date,
+                       dunning_level_override_id = COALESCE(m.dunning_level_override_id,
+                                                            l.previous_override_id)
+                  FROM account_dunning_communication_line l
+                  JOIN account_dunning_communication c ON c.id = l.communication_id
+                 WHERE l.communication_id = ANY(%(ids)s)
+                   AND l.previous_recorded
+                   AND m.id = l.move_id
+                   AND m.dunning_level_id = c.level_id
+                   AND m.dunning_last_date = c.sent_date
+                RETURNING m.id
+                """,
+                ids=self.ids,
+            )
+        )
+        self.env["account.move"].invalidate_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_level_override_id"]
+        )
+        move_ids = {move_id for (move_id,) in moved}
+        for company, comms in self.grouped("company_id").items():
+            ids = sorted(move_ids.intersection(comms.line_ids.move_id.ids))
+            if ids:
+                self.env["account.dunning.run"]._update_next_dates(company, ids)
 
     def action_create_penalty_invoice(self):
         """Charge the interest and indemnities of the communication's invoices."""
@@ -457,6 +543,9 @@ class AccountDunningCommunication(models.Model):
             )
         )
         comms = self.browse([comm_id for (comm_id,) in locked])
+        for comm_id, problem in comms._get_sending_problems().items():
+            self.browse(comm_id).write({"state": "failed", "failure_reason": problem})
+        comms = comms.filtered(lambda comm: comm.state == "to_send")
         comms.filtered(lambda comm: comm.channel != "phone")._render_documents()
         comms = comms.filtered(lambda comm: comm.state == "to_send")  # rendering may fail
         emails = comms.filtered(lambda comm: comm.channel == "email")
@@ -508,6 +597,28 @@ class AccountDunningCommunication(models.Model):
                         report.report_name, {}, res_ids=comm.ids
                     )
                 )
+        return streams
+
+    def _append_enclosures(self, streams):
+        """Append to each communication's PDF stream (``streams``, as prepared by
+        ``ir.actions.report``) the PDF of its invoices, from Odoo's invoice report: one
+        rendering for all the invoices."""
+        moves = self.line_ids.move_id
+        if not moves:
+            return streams
+        reports = self.env["ir.actions.report"]
+        invoices = reports._render_qweb_pdf_prepare_streams(
+            "account.account_invoices", {}, res_ids=moves.ids
+        )
+        for comm in self:
+            enclosed = [
+                invoices[move.id]["stream"].getvalue()
+                for move in comm.line_ids.move_id
+                if move.id in invoices
+            ]
+            if enclosed and comm.id in streams:
+                merged = pdf.merge_pdf([streams[comm.id]["stream"].getvalue(), *enclosed])
+                streams[comm.id]["stream"] = io.BytesIO(merged)
         return streams
 
     def _send_emails(self):
@@ -570,11 +681,59 @@ class AccountDunningCommunication(models.Model):
 
     def _get_deadline_date(self):
         """Date by which the customer is asked to pay: the deadline of the level, counted from
-        the day the communication went out (or was made, while not sent)."""
+        the day the communication went out (or was made, while not sent). A formal notice
+        counts it from receipt: the company's posting delay is added for the letter to arrive."""
         self.ensure_one()
-        return fields.Date.add(
-            self.sent_date or self.date, days=self.level_id.payment_deadline_days or 0
-        )
+        days = self.level_id.payment_deadline_days or 0
+        if self._is_registered_notice():
+            days += self.company_id.dunning_posting_delay_days
+        return fields.Date.add(self.sent_date or self.date, days=days)
+
+    def _is_registered_notice(self):
+        """A formal notice sent by registered letter (its deadline runs from receipt)."""
+        self.ensure_one()
+        return self.channel == "formal_notice"
+
+    def _get_claim_total(self):
+        """What the document demands: the balance due, the late interest and, from a
+        professional, the recovery indemnities (the total of its claim table)."""
+        self.ensure_one()
+        indemnity = 0.0 if self.partner_id.dunning_customer_kind == "b2c" else self.amount_indemnity
+        return self.amount_balance + self.amount_interest + indemnity
+
+    def _get_postal_recipient(self):
+        """Whose address the letter's window shows: the recipient, or its commercial entity
+        when the recipient (an invoicing contact) has no street."""
+        self.ensure_one()
+        recipient = self.recipient_id or self.partner_id
+        return recipient if recipient.street else recipient.commercial_partner_id
+
+    def _check_sendable(self):
+        """Refuse to send a letter that cannot be posted as it is: no street in its address
+        window, or a formal notice without the company's signatory."""
+        problems = self._get_sending_problems()
+        if problems:
+            raise UserError("\n".join(problems.values()))
+
+    def _get_sending_problems(self):
+        """{communication id: why it cannot be sent as it is}, for letters and formal notices."""
+        problems = {}
+        for comm in self.filtered(lambda comm: comm.channel in PAPER_CHANNELS):
+            if not comm._get_postal_recipient().street:
+                problems[comm.id] = self.env._(
+                    "%(name)s: %(customer)s has no postal address (street): a letter cannot be "
+                    "posted without it. Complete the customer's address.",
+                    name=comm.name,
+                    customer=comm.partner_id.display_name,
+                )
+            elif comm.channel == "formal_notice" and not comm.company_id.dunning_signatory_name:
+                problems[comm.id] = self.env._(
+                    "%(name)s: a formal notice must be signed. Enter the signatory of "
+                    "%(company)s (company form, Dunning tab).",
+                    name=comm.name,
+                    company=comm.company_id.name,
+                )
+        return problems
 
     def _get_document_kind(self):
         self.ensure_one()
@@ -603,7 +762,14 @@ class AccountDunningCommunication(models.Model):
         self.ensure_one()
         lang = self.env.lang or "en_US"
         placeholders = {
-            "amount": format_amount(self.env, self.amount_balance, self.currency_id, lang),
+            "amount": format_amount(
+                self.env,
+                self._get_claim_total()
+                if self._get_document_kind() == "formal_notice"
+                else self.amount_balance,
+                self.currency_id,
+                lang,
+            ),
             "deadline_days": str(self.level_id.payment_deadline_days),
             "deadline_date": format_date(self.env, self._get_deadline_date(), lang_code=lang),
             "company": self.company_id.name,
@@ -615,6 +781,27 @@ class AccountDunningCommunication(models.Model):
             "closing": fill_placeholders(wording["letter_closing"], placeholders),
         }
 
+    def _ensure_payment_codes(self):
+        """Give the communications without one the random code of their short payment link,
+        in one statement."""
+        self.flush_recordset(["payment_code"])
+        self.env.execute_query(
+            SQL(
+                "UPDATE account_dunning_communication "
+                "SET payment_code = substr(md5(gen_random_uuid()::text), 1, 12) "
+                "WHERE id = ANY(%s) AND payment_code IS NULL",
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["payment_code"])
+
+    def _get_payment_invoices(self):
+        """The invoices still open of the communication, the first due first: what its
+        payment link leads to."""
+        self.ensure_one()
+        moves = self.line_ids.move_id.sorted(lambda move: (move.invoice_date_due, move.id))
+        return moves.filtered(lambda move: move.payment_state in OPEN_PAYMENT_STATES) or moves
+
     def _get_document_values(self):
         """What the letters, formal notices and emails of the communications say, in batch.
 
@@ -624,6 +811,7 @@ class AccountDunningCommunication(models.Model):
         moves = self.line_ids.move_id
         if any(company.dunning_show_portal_link for company in self.company_id):
             ensure_portal_tokens(moves)
+            self._ensure_payment_codes()
         moves.fetch(["payment_reference", "name", "partner_bank_id", "access_token"])
         values = {}
         for lang, comms in self.grouped(lambda comm: comm._get_document_lang()).items():
@@ -632,7 +820,7 @@ class AccountDunningCommunication(models.Model):
                 company = comm.company_id
                 partner = comm.partner_id
                 consumer = partner.dunning_customer_kind == "b2c"
-                total_claim = comm.amount_balance + comm.amount_interest + comm.amount_indemnity
+                total_claim = comm._get_claim_total()
                 texts = comm._get_document_texts()
                 legal = company._dunning_get_wording()
                 comm_moves = comm.line_ids.move_id
@@ -651,14 +839,28 @@ class AccountDunningCommunication(models.Model):
                         if consumer
                         else "dunning_notice_legal_text"
                     ],
-                    "consequences": legal["dunning_notice_consequences"],
+                    "consequences": legal[
+                        "dunning_notice_consequences_consumer"
+                        if consumer
+                        else "dunning_notice_consequences"
+                    ],
                     "registered_mention": legal["dunning_registered_mention"],
                     "signatory": company.dunning_signatory_name or company.name,
+                    "address_partner": comm._get_postal_recipient(),
+                    # on paper, one short link to pay online instead of a link per invoice
+                    "payment_url": show_links
+                    and f"{comm.get_base_url()}{PAYMENT_ROUTE}/{comm.payment_code}",
                     "signatory_function": legal["dunning_signatory_function"],
                     "creditor_identifiers": partner_identifiers(env, company.partner_id),
                     "debtor_identifiers": partner_identifiers(env, partner),
                     "bank": bank,
                     "total_claim": total_claim,
+                    # firm documents list the other open invoices, for information
+                    "other_invoices": (
+                        comm.other_open_invoice_ids
+                        if comm._get_document_kind() in ("firm", "formal_notice")
+                        else self.env["account.move"]
+                    ),
                     "payment_refs": {
                         move.id: move.payment_reference or move.name for move in comm_moves
                     },
@@ -707,15 +909,56 @@ class AccountDunningCommunication(models.Model):
             )
         self.env["mail.activity"].create(vals_list)
 
-    def _mark_sent(self):
-        """Record that the communications went out: invoices move to their level, evidence is
-        logged on the customer and the invoices, levels with the flag put the customer on hold."""
+    def _get_to_post(self):
+        """The letters and formal notices of ``self`` waiting to be posted."""
+        return self.filtered(
+            lambda comm: comm.state == "to_send" and comm.channel in PAPER_CHANNELS
+        )
+
+    def _mark_posted(self, posting_date):
+        """The letters went to the post office on ``posting_date``."""
+        today = fields.Date.context_today(self)
+        for comm in self:
+            if posting_date > today or posting_date < comm.date:
+                raise UserError(
+                    self.env._(
+                        "%(name)s: the posting date must be between the date of the letter "
+                        "(%(date)s) and today.",
+                        name=comm.name,
+                        date=format_date(self.env, comm.date),
+                    )
+                )
+        self._mark_sent(posting_date)
+
+    def _mark_sent(self, sent_date=None):
+        """Record that the communications went out (today, or on ``sent_date``): invoices move
+        to their level, evidence is logged on the customer and the invoices, levels with the
+        flag put the customer on hold."""
         if not self:
             return
-        today = fields.Date.context_today(self)
+        today = sent_date or fields.Date.context_today(self)
         self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
         lines = self.line_ids
         self.env["account.move"].flush_model()
+        lines.flush_recordset()
+        # Where the invoices were, so that cancelling the communication can put them back.
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication_line l
+                   SET previous_level_id = m.dunning_level_id,
+                       previous_last_date = m.dunning_last_date,
+                       previous_override_id = m.dunning_level_override_id,
+                       previous_recorded = TRUE
+                  FROM account_move m
+                 WHERE m.id = l.move_id AND l.id = ANY(%s)
+                """,
+                lines.ids,
+            )
+        )
+        lines.invalidate_recordset(
+            ["previous_level_id", "previous_last_date", "previous_override_id", "previous_recorded"]
+        )
         self.env.execute_query(
             SQL(
                 """

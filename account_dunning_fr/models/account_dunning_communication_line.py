@@ -38,6 +38,15 @@ class AccountDunningCommunicationLine(models.Model):
         currency_field="currency_id",
         help="Fixed recovery indemnity owed and not charged yet when the communication was made.",
     )
+    # Where the invoice was when the communication was sent (restored if it is cancelled).
+    previous_level_id = fields.Many2one(
+        "account.dunning.level", string="Level Before Sending", readonly=True
+    )
+    previous_last_date = fields.Date(string="Last Dunning Date Before Sending", readonly=True)
+    previous_override_id = fields.Many2one(
+        "account.dunning.level", string="Level Override Before Sending", readonly=True
+    )
+    previous_recorded = fields.Boolean(string="Position Before Sending Recorded", readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):

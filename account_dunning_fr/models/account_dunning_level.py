@@ -253,6 +253,14 @@ class AccountDunningLevel(models.Model):
                 )
                 level.with_context(lang=lang).write(wording)
 
+    def _get_tone(self):
+        """ "firm" (final reminder, formal notice), "soft" (courtesy, first reminder) for the
+        levels that write to the customer; False for phone calls and hand-overs."""
+        self.ensure_one()
+        if self.channel not in ("email", "letter", "formal_notice"):
+            return False
+        return "firm" if self.wording_kind in ("firm", "formal_notice") else "soft"
+
     def _get_wording(self, kind=None):
         """{"letter_intro", "letter_closing"} in the environment's language, defaults for the
         empty fields. A ``kind`` other than the level's tone gives that tone's default wording

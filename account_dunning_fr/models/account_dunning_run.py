@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .account_dunning_communication import PENDING_STATES
 from .account_dunning_level import PAPER_CHANNELS
@@ -21,6 +21,8 @@ LOCK_NAMESPACE = 0x44554E  # "DUN"
 SEND_BATCH_SIZE = 100
 # Above this, validated communications are sent by the scheduled action, not in the request.
 SYNC_SEND_LIMIT = 200
+# Lines of the run's log that explain why invoices were skipped.
+LOG_LIMIT = 100
 
 # Ranks the levels of each active policy: 1 for the lowest.
 LEVELS_CTE = SQL(
@@ -161,21 +163,59 @@ class AccountDunningRun(models.Model):
         self.log = False  # _create_communications() may note a missing reference rate here
         self._check_commitments(self.company_id, self.date)
         rows = self._select_candidates()
-        communications = self._create_communications(rows)
+        notes = self._describe_skipped(self._select_skipped())
+        communications = self._create_communications(rows, notes=notes)
         self._update_next_dates(self.company_id)
         summary = self.env._(
             "%(invoices)s invoice(s) reached a new level; %(comms)s communication(s) created.",
             invoices=len(rows),
             comms=len(communications),
         )
+        if len(notes) > LOG_LIMIT:
+            more = len(notes) - LOG_LIMIT
+            notes = notes[:LOG_LIMIT] + [self.env._("... and %(count)s more.", count=more)]
         self.write(
             {
                 "state": "done",
                 "computed_at": fields.Datetime.now(),
-                "log": "\n".join(filter(None, [summary, self.log])),
+                "log": "\n".join(filter(None, [summary, self.log, *notes])),
             }
         )
         return communications
+
+    def _describe_skipped(self, rows):
+        """One line of the run's log per invoice left alone (see ``_select_skipped``)."""
+        levels = self.env["account.dunning.level"].browse({row["level_id"] for row in rows})
+        notes = []
+        for row in rows:
+            if row["reason"] == "pending":
+                notes.append(
+                    self.env._(
+                        "%(invoice)s skipped: held by %(communication)s, not sent or cancelled "
+                        "yet.",
+                        invoice=row["name"],
+                        communication=row["held_by"],
+                    )
+                )
+            elif row["reason"] == "same_day":
+                notes.append(
+                    self.env._(
+                        "%(invoice)s skipped: already reminded on %(date)s.",
+                        invoice=row["name"],
+                        date=format_date(self.env, row["last_date"]),
+                    )
+                )
+            else:
+                notes.append(
+                    self.env._(
+                        "%(invoice)s skipped: %(level)s not before %(date)s (minimum gap "
+                        "after the previous communication).",
+                        invoice=row["name"],
+                        level=levels.browse(row["level_id"]).name,
+                        date=format_date(self.env, row["not_before"]),
+                    )
+                )
+        return notes
 
     def _policy_sql(self, company):
         """SQL expression of the effective policy id of partner alias ``p`` in ``company``."""
@@ -193,58 +233,20 @@ class AccountDunningRun(models.Model):
 
         The level is the override when one is set, else the level right above the one last
         communicated, if its delay is reached and its minimum gap since the last communication
-        has passed. Never twice on the same day.
+        has passed. Never twice on the same day, never while a pending communication holds it.
         """
         self.ensure_one()
-        for model in (
-            "account.move",
-            "res.partner",
-            "account.dunning.level",
-            "account.dunning.policy",
-        ):
-            self.env[model].flush_model()
-        self.env["account.dunning.communication"].flush_model(["state"])
-        self.env["account.dunning.communication.line"].flush_model(["move_id", "communication_id"])
         return self.env.execute_query_dict(
             SQL(
                 """
-                WITH %(levels)s,
-                inv AS (
-                    SELECT m.id, m.name, m.invoice_date, m.invoice_date_due AS due,
-                           m.commercial_partner_id AS partner_id, m.currency_id,
-                           m.amount_total, m.amount_residual, m.amount_residual_signed,
-                           m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
-                           m.dunning_level_override_id AS override_id,
-                           %(policy)s AS policy_id
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.commercial_partner_id
-                      LEFT JOIN lvl last ON last.id = m.dunning_level_id
-                     WHERE m.company_id = %(company_id)s
-                       AND m.move_type = 'out_invoice'
-                       AND m.state = 'posted'
-                       AND m.payment_state IN %(open_states)s
-                       AND m.amount_residual > 0
-                       AND m.invoice_date_due IS NOT NULL
-                       AND m.dunning_disputed IS NOT TRUE
-                       AND p.dunning_excluded IS NOT TRUE
-                       AND p.dunning_insolvency_state IS NULL
-                       AND %(not_paused)s
-                       AND NOT EXISTS (
-                           SELECT 1
-                             FROM account_dunning_communication_line cl
-                             JOIN account_dunning_communication c ON c.id = cl.communication_id
-                            WHERE cl.move_id = m.id AND c.state IN %(pending)s
-                       )
-                )
+                WITH %(levels)s, %(inv)s
                 SELECT inv.id AS move_id, inv.name, inv.invoice_date, inv.due,
                        inv.partner_id, inv.currency_id, inv.amount_total, inv.amount_residual,
                        inv.amount_residual_signed, COALESCE(ovr.id, nxt.id) AS level_id
                   FROM inv
-                  LEFT JOIN account_dunning_level ovr ON ovr.id = inv.override_id
-                  LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
-                                   AND nxt.rank = inv.last_rank + 1
-                                   AND inv.due + nxt.delay_days <= %(date)s
+                  %(next_level)s
                  WHERE inv.policy_id IS NOT NULL
+                   AND inv.held_by IS NULL
                    AND (inv.last_date IS NULL OR inv.last_date < %(date)s)
                    AND (ovr.id IS NOT NULL
                         OR (nxt.id IS NOT NULL
@@ -253,13 +255,105 @@ class AccountDunningRun(models.Model):
                  ORDER BY inv.partner_id, inv.due, inv.id
                 """,
                 levels=LEVELS_CTE,
-                policy=self._policy_sql(self.company_id),
-                company_id=self.company_id.id,
-                open_states=OPEN_PAYMENT_STATES,
-                pending=PENDING_STATES,
+                inv=self._open_invoices_cte(),
+                next_level=self._next_level_join(),
                 date=self.date,
-                not_paused=self._not_paused_sql(self.date),
             )
+        )
+
+    def _select_skipped(self):
+        """The open invoices whose next level is due as of the run date but that the run
+        leaves alone, with the reason: held by a pending communication, already reminded on
+        that date, or minimum gap since the previous communication not reached."""
+        self.ensure_one()
+        return self.env.execute_query_dict(
+            SQL(
+                """
+                WITH %(levels)s, %(inv)s
+                SELECT inv.name, inv.held_by, inv.last_date, COALESCE(ovr.id, nxt.id) AS level_id,
+                       CASE WHEN inv.held_by IS NOT NULL THEN 'pending'
+                            WHEN inv.last_date >= %(date)s THEN 'same_day'
+                            ELSE 'gap' END AS reason,
+                       inv.last_date + nxt.min_gap_days AS not_before
+                  FROM inv
+                  %(next_level)s
+                 WHERE inv.policy_id IS NOT NULL
+                   AND (ovr.id IS NOT NULL OR nxt.id IS NOT NULL)
+                   AND (inv.held_by IS NOT NULL
+                        OR inv.last_date >= %(date)s
+                        OR (ovr.id IS NULL AND inv.last_date + nxt.min_gap_days > %(date)s))
+                 ORDER BY inv.partner_id, inv.due, inv.id
+                """,
+                levels=LEVELS_CTE,
+                inv=self._open_invoices_cte(),
+                next_level=self._next_level_join(),
+                date=self.date,
+            )
+        )
+
+    def _open_invoices_cte(self):
+        """CTEs ``held`` and ``inv``: the open invoices of the run's company that dunning may
+        concern, with their policy, last level and the pending communication holding them
+        (``held_by``)."""
+        for model in (
+            "account.move",
+            "res.partner",
+            "account.dunning.level",
+            "account.dunning.policy",
+        ):
+            self.env[model].flush_model()
+        self.env["account.dunning.communication"].flush_model(["state", "name"])
+        self.env["account.dunning.communication.line"].flush_model(["move_id", "communication_id"])
+        return SQL(
+            """
+            held AS (
+                SELECT cl.move_id, MAX(c.name) AS name
+                  FROM account_dunning_communication_line cl
+                  JOIN account_dunning_communication c ON c.id = cl.communication_id
+                 WHERE c.state IN %(pending)s
+                 GROUP BY cl.move_id
+            ),
+            inv AS (
+                SELECT m.id, m.name, m.invoice_date, m.invoice_date_due AS due,
+                       m.commercial_partner_id AS partner_id, m.currency_id,
+                       m.amount_total, m.amount_residual, m.amount_residual_signed,
+                       m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
+                       m.dunning_level_override_id AS override_id,
+                       %(policy)s AS policy_id, held.name AS held_by
+                  FROM account_move m
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                  LEFT JOIN lvl last ON last.id = m.dunning_level_id
+                  LEFT JOIN held ON held.move_id = m.id
+                 WHERE m.company_id = %(company_id)s
+                   AND m.move_type = 'out_invoice'
+                   AND m.state = 'posted'
+                   AND m.payment_state IN %(open_states)s
+                   AND m.amount_residual > 0
+                   AND m.invoice_date_due IS NOT NULL
+                   AND m.dunning_disputed IS NOT TRUE
+                   AND p.dunning_excluded IS NOT TRUE
+                   AND p.dunning_insolvency_state IS NULL
+                   AND %(not_paused)s
+            )
+            """,
+            policy=self._policy_sql(self.company_id),
+            company_id=self.company_id.id,
+            open_states=OPEN_PAYMENT_STATES,
+            pending=PENDING_STATES,
+            not_paused=self._not_paused_sql(self.date),
+        )
+
+    def _next_level_join(self):
+        """Joins of ``inv`` to its override (``ovr``) and to the level right above its last one
+        when that level's delay is reached on the run date (``nxt``)."""
+        return SQL(
+            """
+            LEFT JOIN account_dunning_level ovr ON ovr.id = inv.override_id
+            LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
+                             AND nxt.rank = inv.last_rank + 1
+                             AND inv.due + nxt.delay_days <= %(date)s
+            """,
+            date=self.date,
         )
 
     @api.model
@@ -319,9 +413,11 @@ class AccountDunningRun(models.Model):
         )
         return {(partner_id, currency_id): amount for partner_id, currency_id, amount in rows}
 
-    def _create_communications(self, rows):
+    def _create_communications(self, rows, notes=None):
         """Group the candidate invoices per customer, level and currency and create the
-        communications and their lines in two batched creates."""
+        communications and their lines in two batched creates. Why a group is dropped is
+        appended to ``notes`` (the run's log)."""
+        notes = [] if notes is None else notes
         if not rows:
             return self.env["account.dunning.communication"]
         groups = defaultdict(list)
@@ -342,14 +438,34 @@ class AccountDunningRun(models.Model):
         for key, group_rows in groups.items():
             partner_id, level_id, currency_id = key
             level = levels.browse(level_id)
+            names = ", ".join(r["name"] for r in group_rows)
             if sum(r["amount_residual_signed"] for r in group_rows) < level.min_amount:
+                notes.append(
+                    self.env._(
+                        "%(invoices)s skipped: %(customer)s owes less than the minimum amount "
+                        "of %(level)s.",
+                        invoices=names,
+                        customer=partners.browse(partner_id).name,
+                        level=level.name,
+                    )
+                )
                 continue
             if (
                 credits.get((partner_id, currency_id), 0.0)
                 >= due_per_currency[partner_id, currency_id]
             ):
-                continue  # the customer's credits cover what it owes: reconcile, do not dun
+                # the customer's credits cover what it owes: reconcile, do not dun
+                notes.append(
+                    self.env._(
+                        "%(invoices)s skipped: the unallocated credits of %(customer)s cover "
+                        "what it owes; reconcile them.",
+                        invoices=names,
+                        customer=partners.browse(partner_id).name,
+                    )
+                )
+                continue
             kept[key] = group_rows
+        self._defer_softer_tones(kept, levels, partners, notes)
         if not kept:
             return self.env["account.dunning.communication"]
 
@@ -390,6 +506,26 @@ class AccountDunningRun(models.Model):
         self.env.add_to_compute(communications._fields["address_missing"], communications)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         return communications
+
+    def _defer_softer_tones(self, kept, levels, partners, notes):
+        """No contradictory messages: a customer who gets a firm communication (final
+        reminder, formal notice) on this run gets none of a softer tone on the same run. Those
+        groups are dropped from ``kept``: their invoices keep their level, are listed in the
+        firm document among the other open invoices, and wait for the next run."""
+        firm = {key[0] for key in kept if levels.browse(key[1])._get_tone() == "firm"}
+        for key in [key for key in kept if key[0] in firm]:
+            level = levels.browse(key[1])
+            if level._get_tone() == "soft":
+                notes.append(
+                    self.env._(
+                        "%(invoices)s deferred: %(customer)s gets a firmer communication on "
+                        "this run, %(level)s waits for the next run.",
+                        invoices=", ".join(r["name"] for r in kept[key]),
+                        customer=partners.browse(key[0]).name,
+                        level=level.name,
+                    )
+                )
+                del kept[key]
 
     def _insert_communications(self, vals_list):
         """Insert new communications in one statement: the ORM inserts by chunks of 100 rows

@@ -78,8 +78,7 @@ def default_company_wording(env):
             "interest at the rate of the European Central Bank's latest refinancing operation "
             "plus 10 points, or at the contractual rate, from the day after the due date. Under "
             "articles L441-10 and D441-5 of the same Code, any professional paying late also owes "
-            "a fixed recovery indemnity of 40 euros per invoice. Under article 1344 of the Civil "
-            "Code, this letter puts you on notice to pay."
+            "a fixed recovery indemnity of 40 euros per invoice."
         ),
         "dunning_notice_legal_text_consumer": env._(
             "Under articles 1231-6 and 1344-1 of the French Civil Code, the sums due bear "
@@ -90,6 +89,11 @@ def default_company_wording(env):
             "notice to recover our claim (order for payment, injonction de payer), increased by "
             "the interest and indemnities due; the costs of the proceedings may be charged to "
             "you."
+        ),
+        "dunning_notice_consequences_consumer": env._(
+            "Failing payment within this time limit, we will take legal action to recover our "
+            "claim (order for payment, injonction de payer), increased by the interest at the "
+            "legal rate due."
         ),
         "dunning_registered_mention": env._("Registered letter with acknowledgment of receipt"),
         "dunning_signatory_function": env._("Credit manager"),

@@ -8,6 +8,7 @@ import lxml.html
 from odoo import api, models
 
 PRINT_DELAY_PARAM = "account_dunning_fr.print_delay"
+FORMAL_NOTICE_REPORT = "account_dunning_fr.report_dunning_formal_notice"
 # Containers of Odoo's merged headers and footers (web.minimal_layout), and the variable its
 # script uses to pick the header or footer of each document.
 LAYOUT_CONTAINERS = (
@@ -89,3 +90,14 @@ class IrActionsReport(models.Model):
         if delay is not None and "--javascript-delay" in args:
             args[args.index("--javascript-delay") + 1] = str(delay)
         return args
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """Formal notices enclose what they say they enclose: the PDF of each of their
+        invoices is appended to the notice."""
+        streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        if res_ids and self._get_report(report_ref).report_name == FORMAL_NOTICE_REPORT:
+            comms = self.env["account.dunning.communication"].browse(
+                [res_id for res_id in streams if res_id]
+            )
+            comms._append_enclosures(streams)
+        return streams

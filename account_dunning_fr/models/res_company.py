@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from .dunning_wording import default_company_wording
@@ -67,6 +68,19 @@ class ResCompany(models.Model):
         translate=True,
         help="What happens if the formal notice is not complied with.",
     )
+    dunning_notice_consequences_consumer = fields.Text(
+        string="Consequences of Non-Payment (Consumers)",
+        translate=True,
+        help="Same paragraph for consumers: only what a consumer owes (no recovery indemnity, "
+        "no collection costs).",
+    )
+    dunning_posting_delay_days = fields.Integer(
+        string="Posting Delay (days)",
+        default=3,
+        help="Days allowed for a registered letter to reach the customer. A formal notice gives "
+        "its deadline in days from receipt: the date it prints is the date of the letter plus "
+        "this delay plus the deadline of the level.",
+    )
     dunning_registered_mention = fields.Char(
         string="Registered Letter Mention",
         translate=True,
@@ -74,7 +88,7 @@ class ResCompany(models.Model):
     )
     dunning_signatory_name = fields.Char(
         string="Signatory",
-        help="Person who signs formal notices and court dossiers. Empty: the company's name.",
+        help="Person who signs formal notices (required to send them) and court dossiers.",
     )
     dunning_signatory_function = fields.Char(string="Signatory's Function", translate=True)
     dunning_show_portal_link = fields.Boolean(
@@ -83,6 +97,11 @@ class ResCompany(models.Model):
         help="Reminder letters and emails give the link of each invoice on the customer portal, "
         "where it can be downloaded and paid online when a payment provider is enabled.",
     )
+
+    @api.constrains("dunning_posting_delay_days")
+    def _check_dunning_posting_delay_days(self):
+        if any(company.dunning_posting_delay_days < 0 for company in self):
+            raise ValidationError(self.env._("The posting delay cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

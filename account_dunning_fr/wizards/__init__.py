@@ -1,1 +1,5 @@
-from . import account_dunning_communication_cancel, account_dunning_statement_wizard
+from . import (
+    account_dunning_communication_cancel,
+    account_dunning_communication_post,
+    account_dunning_statement_wizard,
+)
