@@ -288,6 +288,9 @@ class TestBadInput(DunningCase):
         # the street is entered: the letter can be validated and posted
         nowhere.street = "8 rue d'Antrain"
         self.assertTrue(flagged.address_missing, "no zip code yet")
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            flagged.action_validate()
+        self.assertIn("no complete postal address", str(caught.exception))
         nowhere.zip = "69001"
         self.assertFalse(flagged.address_missing)
         flagged.action_validate()
@@ -295,7 +298,7 @@ class TestBadInput(DunningCase):
         self.assertTrue(flagged.attachment_id)
 
     def test_contact_without_address_uses_its_company_address(self):
-        self.contact.type = "invoice"
+        self.contact.write({"type": "invoice", "street": False})
         self.customer.street = False
         inv = self._invoices([(self.contact, TODAY - D(25), 100.0)])
         inv.dunning_level_override_id = self.level_2

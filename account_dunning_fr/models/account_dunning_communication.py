@@ -703,14 +703,15 @@ class AccountDunningCommunication(models.Model):
 
     def _get_postal_recipient(self):
         """Whose address the letter's window shows: the recipient, or its commercial entity
-        when the recipient (an invoicing contact) has no street."""
+        when the recipient (an invoicing contact) has no complete address
+        (res.partner._dunning_get_postal_partner)."""
         self.ensure_one()
         recipient = self.recipient_id or self.partner_id
-        return recipient if recipient.street else recipient.commercial_partner_id
+        return recipient._dunning_get_postal_partner() or recipient.commercial_partner_id
 
     def _check_sendable(self):
-        """Refuse to send a letter that cannot be posted as it is: no street in its address
-        window, or a formal notice without the company's signatory."""
+        """Refuse to send a letter that cannot be posted as it is: no complete postal address
+        (flagged when computed), or a formal notice without the company's signatory."""
         problems = self._get_sending_problems()
         if problems:
             raise UserError("\n".join(problems.values()))
@@ -719,10 +720,11 @@ class AccountDunningCommunication(models.Model):
         """{communication id: why it cannot be sent as it is}, for letters and formal notices."""
         problems = {}
         for comm in self.filtered(lambda comm: comm.channel in PAPER_CHANNELS):
-            if not comm._get_postal_recipient().street:
+            if comm.address_missing:
                 problems[comm.id] = self.env._(
-                    "%(name)s: %(customer)s has no postal address (street): a letter cannot be "
-                    "posted without it. Complete the customer's address.",
+                    "%(name)s: %(customer)s has no complete postal address (street, zip and "
+                    "city): a letter cannot be posted without it. Complete the customer's "
+                    "address.",
                     name=comm.name,
                     customer=comm.partner_id.display_name,
                 )
