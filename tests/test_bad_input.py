@@ -332,3 +332,11 @@ class TestBadInput(DunningCase):
             self._invoices([(self.customer_2, TODAY - D(70), 100.0)]), TODAY
         )
         self.assertFalse(letter.address_missing, "what was sent is not to be posted any more")
+
+    def test_company_posting_delay(self):
+        self.company.dunning_posting_delay_days = 30
+        self.company.dunning_posting_delay_days = 0
+        self._refused(self.company, {"dunning_posting_delay_days": -1}, "Posting Delay (days)")
+        self._refused(
+            self.company, {"dunning_posting_delay_days": 3_000_000_000}, "between 0 and 30"
+        )

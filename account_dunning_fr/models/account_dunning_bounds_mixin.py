@@ -12,7 +12,8 @@ class AccountDunningBoundsMixin(models.AbstractModel):
     """Integer settings kept within sane bounds, refused with a message when entered.
 
     ``_dunning_bounds`` gives the (minimum, maximum) of the fields that have one; every other
-    stored integer field of the model is kept within what the database column holds. The
+    stored integer field the addon defines on the model is kept within what the database
+    column holds. The
     values are checked before they are written (a value beyond the column would otherwise
     fail in the database with a traceback) and as constraints of the records."""
 
@@ -45,7 +46,10 @@ class AccountDunningBoundsMixin(models.AbstractModel):
         bounds = {
             name: SQL_INTEGER_BOUNDS
             for name, field in self._fields.items()
-            if field.type == "integer" and field.store and not field.compute
+            if field.type == "integer"
+            and field.store
+            and not field.compute
+            and field._module == "account_dunning_fr"
         }
         bounds.update(self._dunning_bounds)
         return bounds

@@ -2,7 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from .dunning_wording import default_company_wording
@@ -24,7 +23,9 @@ DEFAULT_LEVELS = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "account.dunning.bounds.mixin"]
+    _dunning_bounds = {"dunning_posting_delay_days": (0, 30)}
 
     dunning_penalty_clause_id = fields.Many2one(
         "account.dunning.penalty.clause",
@@ -97,11 +98,6 @@ class ResCompany(models.Model):
         help="Reminder letters and emails give the link of each invoice on the customer portal, "
         "where it can be downloaded and paid online when a payment provider is enabled.",
     )
-
-    @api.constrains("dunning_posting_delay_days")
-    def _check_dunning_posting_delay_days(self):
-        if any(company.dunning_posting_delay_days < 0 for company in self):
-            raise ValidationError(self.env._("The posting delay cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):
