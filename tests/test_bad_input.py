@@ -9,6 +9,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import TODAY, DunningCase
+from .documents import pdf_from_bytes
+
+
+def pdf_text(pdf):
+    return pdf_from_bytes(pdf).text
 
 
 @tagged("post_install", "-at_install")
@@ -340,3 +345,69 @@ class TestBadInput(DunningCase):
         self._refused(
             self.company, {"dunning_posting_delay_days": 3_000_000_000}, "between 0 and 30"
         )
+
+    def test_one_failing_letter_does_not_fail_the_others(self):
+        # a letter template that breaks on the data of one customer (no internal reference)
+        self.env["ir.ui.view"].create(
+            {
+                "name": "Fragile letter",
+                "type": "qweb",
+                "key": "account_dunning_fr.test_fragile_letter",
+                "arch": """
+                    <t t-name="account_dunning_fr.test_fragile_letter">
+                        <t t-call="web.html_container">
+                            <t t-foreach="docs" t-as="doc">
+                                <div class="page">
+                                    <p>Reference <t t-out="doc.partner_id.ref.upper()"/></p>
+                                </div>
+                            </t>
+                        </t>
+                    </t>
+                """,
+            }
+        )
+        fragile = self.env["ir.actions.report"].create(
+            {
+                "name": "Fragile letter",
+                "model": "account.dunning.communication",
+                "report_type": "qweb-pdf",
+                "report_name": "account_dunning_fr.test_fragile_letter",
+            }
+        )
+        self.level_2.write({"auto_send": True, "report_id": fragile.id})
+        self.customer.ref = "c-001"
+        self.customer_2.ref = False
+        third = self.env["res.partner"].create(
+            {
+                "name": "Fromagerie Durand",
+                "is_company": True,
+                "ref": "c-003",
+                "street": "2 rue Basse",
+                "zip": "35000",
+                "city": "Rennes",
+            }
+        )
+        invoices = self._invoices(
+            [
+                (self.customer, TODAY - D(25), 100.0),
+                (self.customer_2, TODAY - D(25), 200.0),
+                (third, TODAY - D(25), 300.0),
+            ]
+        )
+        invoices.dunning_level_override_id = self.level_2
+        comms = self._run(TODAY)
+        self.assertEqual(len(comms), 3)
+        failed = comms.filtered(lambda comm: comm.state == "failed")
+        self.assertEqual(failed.partner_id, self.customer_2, "only the letter that fails")
+        self.assertIn("upper", failed.failure_reason, "with the reason")
+        self.assertFalse(failed.attachment_id)
+        produced = comms - failed
+        self.assertEqual(produced.mapped("state"), ["to_send", "to_send"])
+        for comm in produced:
+            text = pdf_text(comm.attachment_id.raw)
+            self.assertIn(f"Reference {comm.partner_id.ref.upper()}", text)
+        # the reference entered, the retry produces it
+        self.customer_2.ref = "c-002"
+        failed.action_retry()
+        self.assertEqual(failed.state, "to_send")
+        self.assertIn("Reference C-002", pdf_text(failed.attachment_id.raw))

@@ -560,18 +560,25 @@ class AccountDunningCommunication(models.Model):
         (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
 
     def _render_documents(self):
-        """Render the level's PDF of each communication, one wkhtmltopdf call per report."""
+        """Render the level's PDF of each communication, one wkhtmltopdf call per report. When
+        that call fails, the communications are rendered one by one: only those whose document
+        fails are marked failed, with the reason; the others' documents are produced."""
         todo = self.filtered(lambda comm: comm.level_id.report_id and not comm.attachment_id)
         vals_list = []
+        failures = defaultdict(list)  # {reason: communication ids}
         for report, comms in todo.grouped(lambda comm: comm.level_id.report_id).items():
-            try:
-                with self.env.cr.savepoint():
-                    streams = comms._render_report_streams(report)
-            except Exception as error:
-                _logger.exception("Dunning documents could not be rendered")
-                comms.write({"state": "failed", "failure_reason": str(error)})
-                continue
+            streams, errors = comms._try_render_report_streams(report)
+            if errors and len(comms) > 1:
+                streams, errors = {}, {}
+                for comm in comms:
+                    comm_streams, comm_errors = comm._try_render_report_streams(report)
+                    streams.update(comm_streams)
+                    errors.update(comm_errors)
+            for comm_id, reason in errors.items():
+                failures[reason].append(comm_id)
             for comm in comms:
+                if comm.id not in streams:
+                    continue
                 vals_list.append(
                     {
                         "name": f"{comm.name.replace('/', '-')}.pdf",
@@ -581,9 +588,21 @@ class AccountDunningCommunication(models.Model):
                         "res_id": comm.id,
                     }
                 )
+        for reason, comm_ids in failures.items():
+            self.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
         attachments = self.env["ir.attachment"].create(vals_list)
         for attachment in attachments:
             todo.browse(attachment.res_id).attachment_id = attachment
+
+    def _try_render_report_streams(self, report):
+        """(PDF stream per communication, {communication id: why it failed}) of one attempt
+        to render the communications' documents together."""
+        try:
+            with self.env.cr.savepoint():
+                return self._render_report_streams(report), {}
+        except Exception as error:
+            _logger.exception("Dunning documents could not be rendered")
+            return {}, dict.fromkeys(self.ids, str(error))
 
     def _render_report_streams(self, report):
         """PDF stream per communication: one wkhtmltopdf call, split per record."""
