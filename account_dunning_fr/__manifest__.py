@@ -52,6 +52,7 @@
         "web.report_assets_common": [
             "account_dunning_fr/static/src/scss/report_dunning.scss",
         ],
+        "web.assets_tests": ["account_dunning_fr/static/tests/tours/**/*"],
     },
     "post_init_hook": "post_init_hook",
 }

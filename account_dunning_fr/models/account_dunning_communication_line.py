@@ -47,6 +47,47 @@ class AccountDunningCommunicationLine(models.Model):
         "account.dunning.level", string="Level Override Before Sending", readonly=True
     )
     previous_recorded = fields.Boolean(string="Position Before Sending Recorded", readonly=True)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    indemnity_company_amount = fields.Monetary(
+        string="Recovery Indemnity (Company Currency)",
+        currency_field="company_currency_id",
+        help="The recovery indemnity as claimed: 40 EUR (D441-5), whatever the invoice's "
+        "currency; the indemnity in the invoice's currency is its counter-value at the due "
+        "date.",
+    )
+    missing_rate_semesters = fields.Char(
+        readonly=True,
+        help="First days of the semesters whose reference rate was missing (ISO dates, comma "
+        "separated): the late interest leaves them out.",
+    )
+    interest_note = fields.Char(
+        string="Interest Incomplete",
+        compute="_compute_interest_note",
+        help="Says that the late interest is incomplete, and which rate is missing.",
+    )
+
+    @api.depends("missing_rate_semesters")
+    @api.depends_context("lang")
+    def _compute_interest_note(self):
+        Rate = self.env["account.dunning.rate"]
+        for line in self:
+            starts = line._get_missing_rate_starts()
+            line.interest_note = bool(starts) and Rate._get_incomplete_mention(starts)
+
+    def _get_missing_rate_starts(self):
+        self.ensure_one()
+        return [
+            fields.Date.to_date(day)
+            for day in (self.missing_rate_semesters or "").split(",")
+            if day
+        ]
+
+    @api.model
+    def _format_missing_rate_semesters(self, penalty):
+        """The stored form of a penalty's missing semesters (see ``missing_rate_semesters``)."""
+        return ",".join(day.isoformat() for day in penalty.get("missing", ())) or None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -58,7 +99,7 @@ class AccountDunningCommunicationLine(models.Model):
         return lines
 
     def write(self, vals):
-        if any(line.communication_id.state != "draft" for line in self):
+        if any(line.communication_id.state not in ("draft", "waiting_rates") for line in self):
             raise UserError(
                 self.env._("The invoices of a communication are frozen once it is validated.")
             )

@@ -129,6 +129,11 @@ class AccountDunningLevel(models.Model):
         help="Letters and formal notices: also email a copy of the document to the customer "
         "when it is issued. The posted letter remains the evidence.",
     )
+    dun_penalty_invoices = fields.Boolean(
+        string="Includes Penalty Invoices",
+        help="Penalty invoices (late-payment interest and indemnities charged) are reminded at "
+        "this level too. By default they are not dunned as commercial invoices.",
+    )
 
     @api.depends("channel", "delay_days", "policy_id.level_ids.delay_days")
     def _compute_wording_kind(self):

@@ -115,16 +115,13 @@ class AccountDunningPenaltyClause(models.Model):
     @api.model
     def _get_rate_table(self):
         """A function ``(kind, semester start) -> rate`` over all reference rates, loaded in
-        one query; a missing rate raises the rate model's error naming it and its semester."""
+        one query; None for a rate not entered yet (the computation never guesses)."""
         # The table holds two rates per kind and year: pylint: disable-next=no-search-all
         rates = self.env["account.dunning.rate"].search([])
         by_key = {(rate.kind, rate.date_start): rate.rate for rate in rates}
 
         def rate_table(kind, start):
-            start = semester_start(start)
-            if (kind, start) not in by_key:
-                return self.env["account.dunning.rate"]._get_rate(kind, start)  # raises
-            return by_key[kind, start]
+            return by_key.get((kind, semester_start(start)))
 
         return rate_table
 
@@ -150,16 +147,14 @@ class AccountDunningPenaltyClause(models.Model):
         return self.fixed_rate
 
     def _rate_for_semester(self, rate_table, start):
-        """Annual rate applied for the semester ``start``, the legal floor included.
-        ``rate_table(kind, start)`` raises a clear error when a needed rate is missing."""
+        """Annual rate applied for the semester ``start``, the legal floor included; None when
+        a reference rate it needs is missing (``rate_table(kind, start)`` gives None)."""
         self.ensure_one()
         start = semester_start(start)
         rate = self._raw_rate(lambda kind: rate_table(kind, start), start)
-        if self._is_contractual():
-            floor = LEGAL_FLOOR_MULTIPLE * rate_table(
-                LEGAL_RATE_KIND[self.creditor_category], start
-            )
-            rate = max(rate, floor)
+        if rate is not None and self._is_contractual():
+            legal = rate_table(LEGAL_RATE_KIND[self.creditor_category], start)
+            rate = None if legal is None else max(rate, LEGAL_FLOOR_MULTIPLE * legal)
         return rate
 
     def _get_rate_description(self):

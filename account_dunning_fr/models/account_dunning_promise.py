@@ -68,6 +68,13 @@ class AccountDunningPromise(models.Model):
         currency_field="currency_id",
         help="The customer's open receivable when the promise was recorded.",
     )
+    received_before = fields.Monetary(
+        string="Received Before the Promise",
+        readonly=True,
+        currency_field="currency_id",
+        help="Payments of the customer dated the day the promise was recorded and already "
+        "received when it was recorded: they do not count towards it.",
+    )
     amount_received = fields.Monetary(
         compute="_compute_amount_received",
         currency_field="currency_id",
@@ -83,13 +90,19 @@ class AccountDunningPromise(models.Model):
 
     def _compute_amount_received(self):
         dated = self.filtered("date_recorded")
-        payments = dated._get_payments() if dated else {}
+        payments = (
+            dated._get_payments(
+                dated.partner_id, dated.company_id, min(dated.mapped("date_recorded"))
+            )
+            if dated
+            else {}
+        )
         for promise in self:
             promise.amount_received = sum(
                 amount
                 for day, amount in payments.get((promise.partner_id.id, promise.company_id.id), [])
                 if day >= promise.date_recorded
-            )
+            ) - (promise.received_before if promise.date_recorded else 0.0)
 
     @api.constrains("amount", "grace_days")
     def _check_amount(self):
@@ -111,12 +124,19 @@ class AccountDunningPromise(models.Model):
             [vals.get("company_id") or self.env.company.id for vals in vals_list]
         )
         receivables = partners._dunning_get_receivables(companies)
+        today = fields.Date.context_today(self)
+        paid_today = self._get_payments(partners.commercial_partner_id, companies, today, today)
         for vals in vals_list:
             if vals.get("partner_id"):
                 commercial = Partner.browse(vals["partner_id"]).commercial_partner_id
                 vals["partner_id"] = commercial.id
                 company_id = vals.get("company_id") or self.env.company.id
                 vals["receivable_at_promise"] = receivables.get((commercial.id, company_id), 0.0)
+                # What the customer paid today before promising does not keep the promise.
+                if fields.Date.to_date(vals.get("date_recorded") or today) == today:
+                    vals["received_before"] = sum(
+                        amount for _day, amount in paid_today.get((commercial.id, company_id), [])
+                    )
         promises = super().create(vals_list)
         promises._log_on_customer("recorded")
         return promises
@@ -125,20 +145,24 @@ class AccountDunningPromise(models.Model):
         self.filtered(lambda p: p.state == "open").write({"state": "cancelled"})
         return True
 
-    def _get_payments(self):
-        """{(commercial partner id, company id): [(day, amount)]}: what the customers of the
-        promises paid (receivable credits of payments and bank entries, not credit notes) since
-        the earliest promise, per day, in one grouped read."""
+    @api.model
+    def _get_payments(self, partners, companies, date_from, date_to=None):
+        """{(commercial partner id, company id): [(day, amount)]}: what the commercial
+        ``partners`` paid in ``companies`` (receivable credits of payments and bank entries, not
+        credit notes) from ``date_from`` (through ``date_to``), per day, in one grouped read."""
+        domain = [
+            ("partner_id.commercial_partner_id", "in", partners.ids),
+            ("company_id", "in", companies.ids),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "entry"),
+            ("credit", ">", 0),
+            ("date", ">=", date_from),
+        ]
+        if date_to:
+            domain.append(("date", "<=", date_to))
         groups = self.env["account.move.line"]._read_group(
-            [
-                ("partner_id.commercial_partner_id", "in", self.partner_id.ids),
-                ("company_id", "in", self.company_id.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("move_id.move_type", "=", "entry"),
-                ("credit", ">", 0),
-                ("date", ">=", min(self.mapped("date_recorded"))),
-            ],
+            domain,
             ["partner_id", "company_id", "date:day"],
             ["credit:sum"],
         )

@@ -145,6 +145,34 @@ class AccountDunningRate(models.Model):
         return self._get_rates(kind, day, day)[0][2]
 
     @api.model
+    def _get_semester_labels(self, starts):
+        """The semesters starting on ``starts`` as "2026 H2, 2027 H1" (in the language of the
+        context: "2026-S2" in French)."""
+        return ", ".join(
+            self.env._("%(year)s H%(half)s", year=start.year, half=1 if start.month <= 6 else 2)
+            for start in sorted(set(starts))
+        )
+
+    @api.model
+    def _get_incomplete_message(self, starts):
+        """Says that the late interest of an invoice leaves out the semesters ``starts``, whose
+        reference rate is missing, and where a manager enters it."""
+        return self.env._(
+            "Late interest is incomplete: the reference rate of %(semesters)s is missing, so "
+            "that period is not counted yet. A manager can enter it in Accounting > "
+            "Configuration > Dunning > Reference Rates.",
+            semesters=self._get_semester_labels(starts),
+        )
+
+    @api.model
+    def _get_incomplete_mention(self, starts):
+        """Short mention printed next to an incomplete interest figure."""
+        return self.env._(
+            "(incomplete: rate %(semesters)s missing)",
+            semesters=self._get_semester_labels(starts),
+        )
+
+    @api.model
     def _get_missing_rate_message(self, kind, start):
         """Says that ``kind``'s rate of the semester starting on ``start`` is missing, and where
         a manager enters it (in the language of the context)."""
@@ -158,9 +186,11 @@ class AccountDunningRate(models.Model):
 
     @api.model
     def _cron_check_missing_rates(self):
-        """Monthly: when a rate of the current semester is missing, schedule a to-do for every
-        dunning manager, per missing kind, on the latest rate of that kind (in the manager's
-        language). An open to-do with the same summary is not scheduled again.
+        """Daily, so that it starts on the first day of a semester without rates: when a rate
+        of the current semester is missing, schedule a to-do for every dunning manager, per
+        missing kind, on the latest rate of that kind (in the manager's language). An open
+        to-do with the same summary is not scheduled again: running it every day is cheap and
+        creates nothing twice.
 
         One search for the rates, one for the open activities, one batched create."""
         today = fields.Date.context_today(self)

@@ -122,9 +122,12 @@ class AccountDunningRun(models.Model):
 
     def action_compute(self):
         """Compute the runs, then send their automatic communications."""
+        waiting = self.env["account.dunning.communication"].search(
+            [("state", "=", "waiting_rates"), ("company_id", "in", self.company_id.ids)]
+        )
         for run in self:
             run._compute_communications()
-        pending = self.communication_ids.filtered(lambda comm: comm.state == "to_send")
+        pending = (self.communication_ids | waiting).filtered(lambda comm: comm.state == "to_send")
         if len(pending) <= SYNC_SEND_LIMIT:
             self._send_per_company(pending)
         else:
@@ -162,6 +165,7 @@ class AccountDunningRun(models.Model):
         self._lock_company(self.company_id)
         self.log = False  # _create_communications() may note a missing reference rate here
         self._check_commitments(self.company_id, self.date)
+        self.env["account.dunning.communication"]._resume_waiting(self.company_id)
         rows = self._select_candidates()
         notes = self._describe_skipped(self._select_skipped())
         communications = self._create_communications(rows, notes=notes)
@@ -248,6 +252,9 @@ class AccountDunningRun(models.Model):
                  WHERE inv.policy_id IS NOT NULL
                    AND inv.held_by IS NULL
                    AND (inv.last_date IS NULL OR inv.last_date < %(date)s)
+                   -- penalty invoices only at the levels that say so
+                   AND (NOT inv.is_penalty
+                        OR COALESCE(ovr.dun_penalty_invoices, nxt_level.dun_penalty_invoices))
                    AND (ovr.id IS NOT NULL
                         OR (nxt.id IS NOT NULL
                             AND (inv.last_date IS NULL
@@ -319,6 +326,7 @@ class AccountDunningRun(models.Model):
                        m.amount_total, m.amount_residual, m.amount_residual_signed,
                        m.dunning_last_date AS last_date, COALESCE(last.rank, 0) AS last_rank,
                        m.dunning_level_override_id AS override_id,
+                       m.dunning_is_penalty_invoice IS TRUE AS is_penalty,
                        %(policy)s AS policy_id, held.name AS held_by
                   FROM account_move m
                   JOIN res_partner p ON p.id = m.commercial_partner_id
@@ -352,6 +360,7 @@ class AccountDunningRun(models.Model):
             LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
                              AND nxt.rank = inv.last_rank + 1
                              AND inv.due + nxt.delay_days <= %(date)s
+            LEFT JOIN account_dunning_level nxt_level ON nxt_level.id = nxt.id
             """,
             date=self.date,
         )
@@ -505,6 +514,7 @@ class AccountDunningRun(models.Model):
         communications = self._insert_communications(vals_list)
         self.env.add_to_compute(communications._fields["address_missing"], communications)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
+        communications._hold_incomplete()
         return communications
 
     def _defer_softer_tones(self, kept, levels, partners, notes):
@@ -590,19 +600,20 @@ class AccountDunningRun(models.Model):
 
     def _get_penalties(self, groups):
         """Late interest and indemnity not charged yet of the reminded invoices, as of the run
-        date, in one batch. A missing reference rate does not stop the run: it is logged on
-        the run and the figures stay empty."""
+        date, in one batch. A missing reference rate does not stop the run nor zero the
+        figures: it is logged on the run, and the invoices concerned are flagged."""
         moves = self.env["account.move"].browse(r["move_id"] for rows in groups for r in rows)
-        try:
-            return moves._dunning_get_penalties(self.date)
-        except UserError as error:
-            self.log = error.args[0]
-            return {}
+        penalties = moves._dunning_get_penalties(self.date)
+        missing = {day for penalty in penalties.values() for day in penalty["missing"]}
+        if missing:
+            self.log = self.env["account.dunning.rate"]._get_incomplete_message(missing)
+        return penalties
 
     def _insert_lines(self, communications, groups, penalties):
         """Insert the invoice snapshots of new communications in one statement: they are
         never modified afterwards, and the ORM would spend seconds per thousand lines."""
         columns = defaultdict(list)
+        Line = self.env["account.dunning.communication.line"]
         for comm, group_rows in zip(communications, groups, strict=True):
             for r in group_rows:
                 columns["communication_id"].append(comm.id)
@@ -618,6 +629,10 @@ class AccountDunningRun(models.Model):
                 penalty = penalties.get(r["move_id"], {})
                 columns["interest_amount"].append(penalty.get("interest", 0.0))
                 columns["indemnity_amount"].append(penalty.get("indemnity", 0.0))
+                columns["indemnity_company_amount"].append(penalty.get("indemnity_company", 0.0))
+                columns["missing_rate_semesters"].append(
+                    Line._format_missing_rate_semesters(penalty)
+                )
         self.env["account.dunning.communication"].flush_model()
         self.env.execute_query(
             SQL(
@@ -625,22 +640,26 @@ class AccountDunningRun(models.Model):
                 INSERT INTO account_dunning_communication_line
                        (communication_id, company_id, move_id, move_name, invoice_date, date_due,
                         days_overdue, currency_id, amount_total, amount_due, level_id,
-                        interest_amount, indemnity_amount,
-                        create_uid, create_date, write_uid, write_date)
+                        interest_amount, indemnity_amount, indemnity_company_amount,
+                        missing_rate_semesters, create_uid, create_date, write_uid, write_date)
                 SELECT v.communication_id, %(company_id)s, v.move_id, v.move_name,
                        v.invoice_date, v.date_due, v.days_overdue, v.currency_id,
                        v.amount_total, v.amount_due, v.level_id,
-                       v.interest_amount, v.indemnity_amount,
+                       v.interest_amount, v.indemnity_amount, v.indemnity_company_amount,
+                       v.missing_rate_semesters,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(communication_id)s::int[], %(move_id)s::int[],
                               %(move_name)s::varchar[], %(invoice_date)s::date[],
                               %(date_due)s::date[], %(days_overdue)s::int[],
                               %(currency_id)s::int[], %(amount_total)s::numeric[],
                               %(amount_due)s::numeric[], %(level_id)s::int[],
-                              %(interest_amount)s::numeric[], %(indemnity_amount)s::numeric[])
+                              %(interest_amount)s::numeric[], %(indemnity_amount)s::numeric[],
+                              %(indemnity_company_amount)s::numeric[],
+                              %(missing_rate_semesters)s::varchar[])
                        AS v(communication_id, move_id, move_name, invoice_date, date_due,
                             days_overdue, currency_id, amount_total, amount_due, level_id,
-                            interest_amount, indemnity_amount)
+                            interest_amount, indemnity_amount, indemnity_company_amount,
+                            missing_rate_semesters)
                 """,
                 company_id=self.company_id.id,
                 uid=self.env.uid,

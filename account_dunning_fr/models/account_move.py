@@ -13,7 +13,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
 from .dunning_notes import post_notes
-from .late_interest import interest_segments
+from .late_interest import interest_segments, semester_start
 from .res_partner import CREDIT_FIELDS
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
@@ -98,6 +98,12 @@ class AccountMove(models.Model):
         help="Amount due plus the interest and indemnity not charged yet.",
     )
     dunning_penalty_error = fields.Char(compute="_compute_dunning_penalties")
+    dunning_penalty_missing_rates = fields.Char(
+        string="Missing Rates",
+        compute="_compute_dunning_penalties",
+        help="Semesters whose reference rate is missing: the late interest leaves them out "
+        "until the rate is entered.",
+    )
     dunning_is_penalty_invoice = fields.Boolean(
         string="Penalty Invoice", readonly=True, copy=False, index="btree_not_null"
     )
@@ -158,9 +164,10 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_communication_count = counts.get(move.id, 0)
 
-    @api.depends("commercial_partner_id", "company_id")
+    @api.depends("move_type", "commercial_partner_id", "company_id")
     def _compute_dunning_partner_on_hold(self):
-        for company, moves in self.grouped("company_id").items():
+        self.dunning_partner_on_hold = False
+        for company, moves in self._dunning_customer_invoices().grouped("company_id").items():
             partners = moves.commercial_partner_id.with_company(company)
             partners.invalidate_recordset(CREDIT_FIELDS)  # this very invoice may change them
             on_hold = partners.filtered(lambda p: p.dunning_credit_hold or p.dunning_over_limit)
@@ -177,35 +184,34 @@ class AccountMove(models.Model):
             vals = dict(vals, dunning_dispute_date=fields.Date.context_today(self))
         return super().write(vals)
 
-    @api.depends_context("dunning_date")
+    @api.depends_context("dunning_date", "lang")
     @api.depends("amount_residual", "payment_state", "invoice_date_due", "dunning_disputed")
     def _compute_dunning_penalties(self):
         today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
         invoices = self.filtered(lambda move: move.move_type == "out_invoice" and move.id)
-        try:
-            penalties = invoices._dunning_get_penalties(today)
-            error = False
-        except UserError as exc:  # a missing reference rate: say it, do not break the form
-            penalties, error = {}, exc.args[0]
+        penalties = invoices._dunning_get_penalties(today)
+        Rate = self.env["account.dunning.rate"]
         for move in self:
             penalty = penalties.get(move.id, {})
+            missing = penalty.get("missing")
             move.dunning_interest_amount = penalty.get("interest", 0.0)
             move.dunning_indemnity_amount = penalty.get("indemnity", 0.0)
             move.dunning_claim_total = (
                 move.amount_residual + move.dunning_interest_amount + move.dunning_indemnity_amount
             )
-            move.dunning_penalty_error = error if move in invoices else False
+            move.dunning_penalty_missing_rates = bool(missing) and Rate._get_semester_labels(
+                missing
+            )
+            move.dunning_penalty_error = bool(missing) and Rate._get_incomplete_message(missing)
 
     @api.depends("partner_id", "company_id", "move_type")
     @api.depends_context("lang")
     def _compute_dunning_legal_mention(self):
-        clauses = self._dunning_get_clauses()
+        clauses = self._dunning_customer_invoices()._dunning_get_clauses()
         for move in self:
             clause = clauses.get(move.id)
             move.dunning_legal_mention = (
-                move._dunning_format_legal_mention(clause)
-                if clause and move.move_type == "out_invoice"
-                else False
+                move._dunning_format_legal_mention(clause) if clause else False
             )
 
     @api.depends(
@@ -308,7 +314,7 @@ class AccountMove(models.Model):
 
     def _dunning_format_legal_mention(self, clause):
         self.ensure_one()
-        if clause.consumer:
+        if clause.consumer or self.commercial_partner_id.dunning_customer_kind == "b2c":
             return self.env._(
                 "In case of late payment, the sums due bear interest at the legal rate from "
                 "the formal notice to pay (article 1344-1 of the Code civil)."
@@ -319,7 +325,7 @@ class AccountMove(models.Model):
             "Code de commerce).",
             rate=clause._get_rate_description(),
         )
-        if clause.indemnity and self.commercial_partner_id.dunning_customer_kind != "b2c":
+        if clause.indemnity:
             amount = f"{clause.indemnity_amount:g} {clause.currency_id.symbol}"
             mention += " " + self.env._(
                 "A fixed indemnity of %(amount)s for recovery costs is also due (article D441-5 "
@@ -328,12 +334,17 @@ class AccountMove(models.Model):
             )
         return mention
 
+    def _dunning_customer_invoices(self):
+        """The moves the dunning is about: customer invoices with a customer (not journal
+        entries, vendor bills, nor a draft whose customer is not chosen yet)."""
+        return self.filtered(lambda m: m.move_type == "out_invoice" and m.commercial_partner_id)
+
     def _dunning_get_clauses(self):
         """{move id: penalty clause} for customer invoices: the customer's clause in the
         invoice's company, else the company's default clause (its consumer clause for
-        consumers). Prefetched per company."""
+        consumers). Prefetched per company; other moves have none."""
         result = {}
-        for company, moves in self.grouped("company_id").items():
+        for company, moves in self._dunning_customer_invoices().grouped("company_id").items():
             # One read of the partners' own clauses and kinds (iterating keeps the prefetch).
             commercial = moves.commercial_partner_id.with_company(company)
             commercial.fetch(["dunning_penalty_clause_id", "dunning_customer_kind"])
@@ -354,28 +365,38 @@ class AccountMove(models.Model):
         return result
 
     def _dunning_get_payments(self):
-        """{move id: [(date, amount in the invoice's currency), ...]}: payments and credit notes
-        matched with the invoices, in one query."""
+        """{move id: [(date, amount in the invoice's currency, is credit note), ...]}: payments
+        and credit notes matched with the invoices, in one query. The exchange-difference
+        entries Odoo books when a foreign-currency invoice is settled are not payments of the
+        debtor: their date is not a payment date."""
         if not self:
             return {}
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
+        self.flush_model(["move_type"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.move_id, apr.max_date, SUM(apr.debit_amount_currency)
+                SELECT line.move_id, apr.max_date, SUM(apr.debit_amount_currency),
+                       counterpart_move.move_type = 'out_refund'
                   FROM account_partial_reconcile apr
                   JOIN account_move_line line ON line.id = apr.debit_move_id
+                  JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
+                  JOIN account_move counterpart_move ON counterpart_move.id = counterpart.move_id
                  WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
-                 GROUP BY 1, 2
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_partial_reconcile exchange
+                        WHERE exchange.exchange_move_id = counterpart.move_id
+                   )
+                 GROUP BY 1, 2, 4
                  ORDER BY 1, 2
                 """,
                 self.ids,
             )
         )
         payments = defaultdict(list)
-        for move_id, day, amount in rows:
-            payments[move_id].append((day, amount))
+        for move_id, day, amount, refund in rows:
+            payments[move_id].append((day, amount, refund))
         return payments
 
     def _dunning_get_formal_notice_dates(self):
@@ -413,9 +434,15 @@ class AccountMove(models.Model):
         """Late-payment interest and recovery indemnity of customer invoices as of ``as_of``,
         not charged yet, under the project's convention (README, "Late-payment interest").
 
-        :return: {move id: {"interest", "indemnity", "interest_from", "date_to",
-                 "segments"}}; amounts in the invoice's currency, interest rounded half-up.
-        :raise UserError: when a needed reference rate is missing (naming it).
+        A missing reference rate never zeroes a claim: the indemnity does not depend on any
+        rate, the semesters whose rate is known are computed, and ``missing`` lists the
+        semesters (their first days) left out, so that the figure is shown as incomplete.
+
+        :return: {move id: {"interest", "indemnity", "indemnity_company", "interest_from",
+                 "date_to", "segments", "missing"}}; amounts in the invoice's currency (the
+                 indemnity converted at the due date; ``indemnity_company`` is it in the
+                 company's currency), interest rounded half-up, ``missing`` a sorted list of
+                 semester starts (empty when complete).
         """
         # One read per model whatever the number of invoices (lazy prefetch reads by 1000).
         self.fetch(
@@ -429,12 +456,15 @@ class AccountMove(models.Model):
                 "dunning_disputed",
                 "payment_state",
                 "amount_total",
+                "dunning_is_penalty_invoice",
             ]
         )
         self.commercial_partner_id.fetch(["dunning_insolvency_state", "dunning_customer_kind"])
+        # Penalty invoices bear no interest and no indemnity of their own (C. civ. 1343-2).
         invoices = self.filtered(
             lambda m: m.move_type == "out_invoice"
             and m.state == "posted"
+            and not m.dunning_is_penalty_invoice
             and m.invoice_date_due
             and m.invoice_date_due < as_of
         )
@@ -451,14 +481,25 @@ class AccountMove(models.Model):
             partner = move.commercial_partner_id
             if not clause or move.dunning_disputed or partner.dunning_insolvency_state:
                 continue  # disputed or in insolvency proceedings: nothing claimable accrues
-            move_payments = payments.get(move.id, [])
+            move_payments = [(day, amount) for day, amount, _refund in payments.get(move.id, [])]
+            credited = sum(amount for _day, amount, refund in payments.get(move.id, []) if refund)
+            if (
+                move.payment_state == "reversed"
+                or move.currency_id.compare_amounts(credited, move.amount_total) >= 0
+            ):
+                continue  # cancelled by a full credit note: never owed
+            # A consumer (not a company, or set as such) owes interest at the legal rate from
+            # the formal notice only and no indemnity, whatever clause is set on it.
+            consumer = clause.consumer or partner.dunning_customer_kind == "b2c"
+            if consumer and not clause.consumer:
+                clause = move.company_id.dunning_consumer_clause_id or clause
             end = as_of
             if move.payment_state in ("paid", "in_payment", "reversed") and move_payments:
                 end = min(as_of, move_payments[-1][0])  # paid late: figures final at payment
             if end <= move.invoice_date_due:
                 continue  # paid on time
             start = move.invoice_date_due + timedelta(days=1)
-            if clause.consumer:
+            if consumer:
                 notice = notices.get(move.id)
                 start = max(start, notice + timedelta(days=1)) if notice else None
             charged_until, indemnity_charged = charged.get(move.id, (None, False))
@@ -476,25 +517,25 @@ class AccountMove(models.Model):
                     )
                     interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
             late = end > move.invoice_date_due
-            indemnity = 0.0
-            if (
-                late
-                and clause.indemnity
-                and not clause.consumer
-                and partner.dunning_customer_kind != "b2c"
-                and not indemnity_charged
-            ):
+            indemnity = indemnity_company = 0.0
+            if late and clause.indemnity and not consumer and not indemnity_charged:
+                # 40 EUR (D441-5); in another currency, converted once, at the due date.
+                indemnity_company = clause.indemnity_amount
                 indemnity = clause.currency_id._convert(
-                    clause.indemnity_amount, move.currency_id, move.company_id, as_of
+                    indemnity_company, move.currency_id, move.company_id, move.invoice_date_due
                 )
             result[move.id] = {
                 "interest": max(interest, 0.0),
                 "indemnity": indemnity,
+                "indemnity_company": indemnity_company,
                 "interest_from": max(start, charged_until + timedelta(days=1))
                 if start and charged_until
                 else start,
                 "date_to": end,
                 "segments": segments,
+                "missing": sorted(
+                    {semester_start(seg["date_from"]) for seg in segments if seg["missing"]}
+                ),
             }
         return result
 
@@ -558,15 +599,23 @@ class AccountMove(models.Model):
                         )
                     )
                 if penalty["indemnity"] > 0:
+                    name = self.env._(
+                        "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
+                        invoice=move.name,
+                    )
+                    if currency != company.currency_id:  # 40 EUR, at the rate of the due date
+                        name += " " + self.env._(
+                            "(%(amount)s converted at the due date)",
+                            amount=format_amount(
+                                self.env, penalty["indemnity_company"], company.currency_id
+                            ),
+                        )
                     lines.append(
                         Command.create(
                             {
                                 **common,
                                 "product_id": indemnity_product.id,
-                                "name": self.env._(
-                                    "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
-                                    invoice=move.name,
-                                ),
+                                "name": name,
                                 "price_unit": penalty["indemnity"],
                                 "dunning_penalty_kind": "indemnity",
                                 "dunning_penalty_date_to": penalty["date_to"],
@@ -598,26 +647,23 @@ class AccountMove(models.Model):
 
     def _dunning_check_credit_hold(self):
         """New customer invoices of customers on credit hold (or over their credit limit) are
-        posted by dunning managers only. Returns the invoices posted over a hold."""
+        posted by dunning managers only. Returns the invoices posted over a hold.
+
+        A refusal changes nothing (it is rolled back with the posting): a customer found over
+        the limit is put on hold when a manager posts anyway, else by the daily check."""
         blocked = self.env["account.move"]
-        invoices = self.filtered(
-            lambda m: m.move_type == "out_invoice" and not m.dunning_is_penalty_invoice
+        invoices = self._dunning_customer_invoices().filtered(
+            lambda m: not m.dunning_is_penalty_invoice
         )
         if not invoices:
             return blocked
-        labels = []
+        labels, over_by_company = [], []
         for company, moves in invoices.grouped("company_id").items():
             partners = moves.commercial_partner_id.with_company(company)
             partners.invalidate_recordset(CREDIT_FIELDS)  # receivables changed since last read
             over = partners.filtered(lambda p: not p.dunning_credit_hold and p.dunning_over_limit)
-            if over:  # decided by the system, whoever posts
-                over.sudo().write(
-                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
-                )
-                over._dunning_log(
-                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
-                )
-            on_hold = partners.filtered("dunning_credit_hold")
+            over_by_company.append(over)
+            on_hold = partners.filtered(lambda p: p.dunning_credit_hold or p.dunning_over_limit)
             blocked |= moves.filtered(lambda m, on_hold=on_hold: m.commercial_partner_id in on_hold)
             for partner in on_hold:
                 if partner.dunning_over_limit:
@@ -640,6 +686,14 @@ class AccountMove(models.Model):
                     customers=", ".join(labels),
                 )
             )
+        for over in over_by_company:
+            if over:  # decided by the system, whoever posts
+                over.sudo().write(
+                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
+                )
+                over._dunning_log(
+                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
+                )
         return blocked
 
     def _dunning_log_hold_override(self):

@@ -6,7 +6,8 @@ Simple interest: amount x annual rate x days / 365. The late period runs from th
 due date through the payment date (or the computation date while unpaid); it is split at
 semester boundaries (1 January, 1 July), each part at its own semester's rate, and at the day
 after each partial payment, which reduces the base from then on. The total is rounded half-up
-to the cent by the caller (the rounding of the currency).
+to the cent by the caller (the rounding of the currency). A semester whose rate is not known
+yet adds nothing: its parts say so (``rate`` None, ``missing`` True), the others are computed.
 """
 
 from datetime import date, timedelta
@@ -29,8 +30,10 @@ def interest_segments(start, end, amount, payments, rate_of_semester):
     :param date end: last day counted (payment date, or computation date)
     :param float amount: amount due at ``start`` (tax included)
     :param payments: iterable of ``(date, amount)``: each reduces the base from the day after
-    :param rate_of_semester: function(semester start) -> annual rate in percent
-    :return: list of dicts (date_from, date_to, days, base, rate, interest), interest unrounded
+    :param rate_of_semester: function(semester start) -> annual rate in percent, or None when
+        a reference rate of that semester is missing
+    :return: list of dicts (date_from, date_to, days, base, rate, interest, missing), interest
+        unrounded
     """
     if end < start:
         return []
@@ -58,7 +61,8 @@ def interest_segments(start, end, amount, payments, rate_of_semester):
                     "days": days,
                     "base": base,
                     "rate": rate,
-                    "interest": base * rate / 100.0 * days / 365.0,
+                    "interest": 0.0 if rate is None else base * rate / 100.0 * days / 365.0,
+                    "missing": rate is None,
                 }
             )
         base -= changes.get(cut, 0.0)

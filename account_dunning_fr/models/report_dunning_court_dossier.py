@@ -114,6 +114,10 @@ class ReportDunningCourtDossier(models.AbstractModel):
                     "residual": move.amount_residual,
                     "interest": penalty.get("interest", 0.0),
                     "indemnity": penalty.get("indemnity", 0.0),
+                    "interest_note": penalty.get("missing")
+                    and self.env["account.dunning.rate"]._get_incomplete_mention(
+                        penalty["missing"]
+                    ),
                 }
                 rows.append(row)
                 key = "penalties_charged" if move.dunning_is_penalty_invoice else "principal"

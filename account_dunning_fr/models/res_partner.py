@@ -174,6 +174,13 @@ class ResPartner(models.Model):
         currency_field="currency_id",
         groups="account_dunning_fr.group_dunning_user",
     )
+    dunning_penalty_missing_rates = fields.Char(
+        string="Interest Incomplete",
+        compute="_compute_dunning_penalty_totals",
+        groups="account_dunning_fr.group_dunning_user",
+        help="Semesters whose reference rate is missing: the late interest due leaves them "
+        "out until the rate is entered.",
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -462,23 +469,26 @@ class ResPartner(models.Model):
             ]
         )
         interest, indemnity = defaultdict(float), defaultdict(float)
-        try:
-            penalties = moves._dunning_get_penalties(today)
-        except UserError:
-            penalties = {}  # a reference rate is missing: the invoices say which one
+        missing = defaultdict(set)
+        penalties = moves._dunning_get_penalties(today)
         company = self.env.company
         for move in moves:
             penalty = penalties.get(move.id)
             if not penalty:
                 continue
             partner_id = move.commercial_partner_id.id
-            for key, total in (("interest", interest), ("indemnity", indemnity)):
-                total[partner_id] += move.currency_id._convert(
-                    penalty[key], company.currency_id, company, today
-                )
+            missing[partner_id].update(penalty["missing"])
+            interest[partner_id] += move.currency_id._convert(
+                penalty["interest"], company.currency_id, company, today
+            )
+            indemnity[partner_id] += penalty["indemnity_company"]  # 40 EUR, never re-converted
         for partner in self:
             partner.dunning_interest_total = interest[partner.commercial_partner_id.id]
             partner.dunning_indemnity_total = indemnity[partner.commercial_partner_id.id]
+            starts = missing[partner.commercial_partner_id.id]
+            partner.dunning_penalty_missing_rates = bool(starts) and self.env[
+                "account.dunning.rate"
+            ]._get_semester_labels(starts)
 
     def action_dunning_create_penalty_invoice(self):
         """Charge the customer's accrued late-payment interest and indemnities."""
