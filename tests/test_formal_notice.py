@@ -174,16 +174,27 @@ class TestFormalNotice(DunningCase):
         self.customer.write({"street": False})
         inv = self._invoices([(self.customer, date(2026, 1, 10), 700.0)])
         notice = self._comm(self.level_notice, inv, date(2026, 3, 2))
-        with self.assertRaisesRegex(UserError, "Boulangerie Martin SARL n'a pas d'adresse postale"):
+        with self.assertRaisesRegex(
+            UserError, "Boulangerie Martin SARL n'a pas d'adresse postale complète"
+        ):
             notice.with_context(lang="fr_FR").action_validate()
         self.assertEqual(notice.state, "draft")
-        # sent automatically (a letter level of the daily run): failed, with the reason
+        # a letter level of the daily run that sends itself: flagged, it waits for the address
         self.level_2.auto_send = True
         inv.dunning_level_override_id = self.level_2
         notice.unlink()
         letter = self._run(date(2026, 3, 2))
+        self.assertEqual(letter.state, "draft")
+        self.assertTrue(letter.address_missing)
+        # validated before the address was removed: it fails when sent, with the reason
+        self.customer.street = "3 place Gambetta"
+        letter.write({"state": "to_send"})
+        self.customer.street = False
+        letter._send()
         self.assertEqual(letter.state, "failed")
-        self.assertIn("Boulangerie Martin SARL has no postal address", letter.failure_reason)
+        self.assertIn(
+            "Boulangerie Martin SARL has no complete postal address", letter.failure_reason
+        )
 
     def test_formal_notice_needs_a_signatory(self):
         self.company.dunning_signatory_name = False

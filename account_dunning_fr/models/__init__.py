@@ -1,4 +1,5 @@
 from . import (
+    account_dunning_bounds_mixin,
     account_dunning_communication,
     account_dunning_communication_line,
     account_dunning_dispute_reason,

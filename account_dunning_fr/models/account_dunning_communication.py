@@ -19,6 +19,7 @@ from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .dunning_wording import WORDING_KINDS, fill_placeholders
+from .res_partner import POSTAL_ADDRESS_FIELDS
 
 # Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).
 PAYMENT_ROUTE = "/dunning/pay"
@@ -87,6 +88,7 @@ class AccountDunningCommunication(models.Model):
     recipient_id = fields.Many2one(
         "res.partner",
         readonly=True,
+        index="btree_not_null",
         help="The invoicing contact of the customer when it has an email, else the customer.",
     )
     collector_id = fields.Many2one("res.users", tracking=True)
@@ -98,6 +100,14 @@ class AccountDunningCommunication(models.Model):
         readonly=True,
         help="The level asks for an email but the customer has no email address: a letter "
         "is sent instead.",
+    )
+    address_missing = fields.Boolean(
+        string="No Postal Address",
+        compute="_compute_address_missing",
+        store=True,
+        help="A letter or formal notice not sent yet whose customer has no complete postal "
+        "address (street, zip and city): it waits for validation until the address is "
+        "completed.",
     )
     auto_send = fields.Boolean(related="level_id.auto_send")
     state = fields.Selection(
@@ -238,6 +248,21 @@ class AccountDunningCommunication(models.Model):
                 comm.state = "sent"
             elif not comm.state:
                 comm.state = "draft"
+
+    @api.depends(
+        "channel",
+        "state",
+        *(f"partner_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+        *(f"recipient_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+        *(f"recipient_id.commercial_partner_id.{name}" for name in POSTAL_ADDRESS_FIELDS),
+    )
+    def _compute_address_missing(self):
+        for comm in self:
+            comm.address_missing = (
+                comm.channel in PAPER_CHANNELS
+                and comm.state in PENDING_STATES
+                and not (comm.recipient_id or comm.partner_id)._dunning_get_postal_partner()
+            )
 
     @api.depends(
         "line_ids.amount_due",
@@ -686,18 +711,25 @@ class AccountDunningCommunication(models.Model):
         return ready
 
     def _render_documents(self):
-        """Render the level's PDF of each communication, one wkhtmltopdf call per report."""
+        """Render the level's PDF of each communication, one wkhtmltopdf call per report. When
+        that call fails, the communications are rendered one by one: only those whose document
+        fails are marked failed, with the reason; the others' documents are produced."""
         todo = self.filtered(lambda comm: comm.level_id.report_id and not comm.attachment_id)
         vals_list = []
+        failures = defaultdict(list)  # {reason: communication ids}
         for report, comms in todo.grouped(lambda comm: comm.level_id.report_id).items():
-            try:
-                with self.env.cr.savepoint():
-                    streams = comms._render_report_streams(report)
-            except Exception as error:
-                _logger.exception("Dunning documents could not be rendered")
-                comms.write({"state": "failed", "failure_reason": str(error)})
-                continue
+            streams, errors = comms._try_render_report_streams(report)
+            if errors and len(comms) > 1:
+                streams, errors = {}, {}
+                for comm in comms:
+                    comm_streams, comm_errors = comm._try_render_report_streams(report)
+                    streams.update(comm_streams)
+                    errors.update(comm_errors)
+            for comm_id, reason in errors.items():
+                failures[reason].append(comm_id)
             for comm in comms:
+                if comm.id not in streams:
+                    continue
                 vals_list.append(
                     {
                         "name": f"{comm.name.replace('/', '-')}.pdf",
@@ -707,9 +739,21 @@ class AccountDunningCommunication(models.Model):
                         "res_id": comm.id,
                     }
                 )
+        for reason, comm_ids in failures.items():
+            self.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
         attachments = self.env["ir.attachment"].create(vals_list)
         for attachment in attachments:
             todo.browse(attachment.res_id).attachment_id = attachment
+
+    def _try_render_report_streams(self, report):
+        """(PDF stream per communication, {communication id: why it failed}) of one attempt
+        to render the communications' documents together."""
+        try:
+            with self.env.cr.savepoint():
+                return self._render_report_streams(report), {}
+        except Exception as error:
+            _logger.exception("Dunning documents could not be rendered")
+            return {}, dict.fromkeys(self.ids, str(error))
 
     def _render_report_streams(self, report):
         """PDF stream per communication: one wkhtmltopdf call, split per record."""
@@ -870,14 +914,15 @@ class AccountDunningCommunication(models.Model):
 
     def _get_postal_recipient(self):
         """Whose address the letter's window shows: the recipient, or its commercial entity
-        when the recipient (an invoicing contact) has no street."""
+        when the recipient (an invoicing contact) has no complete address
+        (res.partner._dunning_get_postal_partner)."""
         self.ensure_one()
         recipient = self.recipient_id or self.partner_id
-        return recipient if recipient.street else recipient.commercial_partner_id
+        return recipient._dunning_get_postal_partner() or recipient.commercial_partner_id
 
     def _check_sendable(self):
-        """Refuse to send a letter that cannot be posted as it is: no street in its address
-        window, or a formal notice without the company's signatory."""
+        """Refuse to send a letter that cannot be posted as it is: no complete postal address
+        (flagged when computed), or a formal notice without the company's signatory."""
         problems = self._get_sending_problems()
         if problems:
             raise UserError("\n".join(problems.values()))
@@ -886,10 +931,11 @@ class AccountDunningCommunication(models.Model):
         """{communication id: why it cannot be sent as it is}, for letters and formal notices."""
         problems = {}
         for comm in self.filtered(lambda comm: comm.channel in PAPER_CHANNELS):
-            if not comm._get_postal_recipient().street:
+            if comm.address_missing:
                 problems[comm.id] = self.env._(
-                    "%(name)s: %(customer)s has no postal address (street): a letter cannot be "
-                    "posted without it. Complete the customer's address.",
+                    "%(name)s: %(customer)s has no complete postal address (street, zip and "
+                    "city): a letter cannot be posted without it. Complete the customer's "
+                    "address.",
                     name=comm.name,
                     customer=comm.partner_id.display_name,
                 )

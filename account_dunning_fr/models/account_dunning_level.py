@@ -4,8 +4,9 @@
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
+from .dunning_references import count_references, describe_references
 from .dunning_wording import (
     PLACEHOLDERS,
     WORDING_KINDS,
@@ -22,15 +23,30 @@ CHANNELS = [
 ]
 # Channels whose document is printed and posted by hand.
 PAPER_CHANNELS = ("letter", "formal_notice")
+# What refers to a level (see dunning_references.count_references): while one of them does,
+# the level is kept.
+LEVEL_REFERENCES = [
+    ("communication", "account.dunning.communication", "level_id", "id"),
+    ("communication", "account.dunning.communication.line", "level_id", "communication_id"),
+    ("invoice", "account.move", "dunning_level_id", "id"),
+    ("invoice", "account.move", "dunning_level_override_id", "id"),
+    ("plan", "account.dunning.payment.plan", "breach_level_id", "id"),
+]
 
 
 class AccountDunningLevel(models.Model):
     """One step of a dunning policy: when it applies and how the customer is contacted."""
 
     _name = "account.dunning.level"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Dunning Level"
     _order = "policy_id, sequence, delay_days, id"
     _check_company_auto = True
+    _dunning_bounds = {
+        "delay_days": (-365, 3650),
+        "min_gap_days": (0, 3650),
+        "payment_deadline_days": (0, 365),
+    }
 
     policy_id = fields.Many2one(
         "account.dunning.policy", required=True, ondelete="cascade", index=True, check_company=True
@@ -137,17 +153,10 @@ class AccountDunningLevel(models.Model):
                 )
                 level.wording_kind = "firm" if earlier else "first"
 
-    @api.constrains("min_gap_days", "min_amount", "payment_deadline_days")
+    @api.constrains("min_amount")
     def _check_positive(self):
         for level in self:
-            if level.payment_deadline_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Level %(level)s: the deadline to pay cannot be negative.",
-                        level=level.name,
-                    )
-                )
-            if level.min_gap_days < 0 or level.min_amount < 0:
+            if level.min_amount < 0:
                 raise ValidationError(
                     self.env._(
                         "Level %(level)s: the minimum gap and the minimum amount cannot be negative.",
@@ -211,6 +220,33 @@ class AccountDunningLevel(models.Model):
         for level in self:
             level.display_name = (
                 f"{level.policy_id.name} / {level.name}" if level.policy_id else level.name
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_level(self):
+        for policy in self.policy_id.filtered("active"):
+            if not policy.level_ids - self:
+                raise UserError(
+                    self.env._(
+                        "The dunning policy %(policy)s needs at least one level: archive the "
+                        "policy instead of deleting its last level.",
+                        policy=policy.name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        counts = count_references(
+            self.env, {level.id: level.id for level in self}, LEVEL_REFERENCES
+        )
+        for level in self.filtered(lambda level: counts.get(level.id)):
+            raise UserError(
+                self.env._(
+                    "The level %(level)s was used by %(references)s: it cannot be deleted. "
+                    "Archive its policy instead.",
+                    level=level.display_name,
+                    references=describe_references(self.env, counts[level.id]),
+                )
             )
 
     def action_reset_wording(self):

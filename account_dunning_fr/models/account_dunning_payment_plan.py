@@ -23,9 +23,10 @@ class AccountDunningPaymentPlan(models.Model):
 
     _name = "account.dunning.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "account.dunning.bounds.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _dunning_bounds = {"grace_days": (0, 365), "installment_count": (1, 120)}
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     partner_id = fields.Many2one(
@@ -114,7 +115,7 @@ class AccountDunningPaymentPlan(models.Model):
             else:
                 plan.amount_paid = max(plan.amount_total - residuals.get(plan.id, 0.0), 0.0)
 
-    @api.constrains("breach_action", "breach_level_id", "breach_litigation_state", "grace_days")
+    @api.constrains("breach_action", "breach_level_id", "breach_litigation_state")
     def _check_breach(self):
         for plan in self:
             if plan.breach_action == "level" and not plan.breach_level_id:
@@ -123,8 +124,6 @@ class AccountDunningPaymentPlan(models.Model):
                 raise ValidationError(
                     self.env._("Choose to whom the debt is handed over on breach.")
                 )
-            if plan.grace_days < 0:
-                raise ValidationError(self.env._("Grace days cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

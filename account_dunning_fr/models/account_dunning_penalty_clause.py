@@ -17,6 +17,7 @@ class AccountDunningPenaltyClause(models.Model):
     """Late-payment terms agreed with customers: the interest rate and the recovery indemnity."""
 
     _name = "account.dunning.penalty.clause"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Late-Payment Penalty Clause"
     _order = "company_id, sequence, name, id"
     _check_company_auto = True

@@ -2,13 +2,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .account_dunning_level import LEVEL_REFERENCES
+from .dunning_references import count_references, describe_references
 
 
 class AccountDunningPolicy(models.Model):
     """A dunning policy: the ordered levels a customer's unpaid invoices climb through."""
 
     _name = "account.dunning.policy"
+    _inherit = ["account.dunning.bounds.mixin"]
     _description = "Dunning Policy"
     _order = "company_id, sequence, name, id"
     _check_company_auto = True
@@ -71,6 +75,23 @@ class AccountDunningPolicy(models.Model):
             for company_id in set((self.company_id.ids or []) + [vals.get("company_id")]) - {None}:
                 self._unset_defaults(company_id, keep=self)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        # its levels would go with it (database cascade): what refers to them keeps the policy
+        levels = self.with_context(active_test=False).level_ids
+        counts = count_references(
+            self.env, {level.id: level.policy_id.id for level in levels}, LEVEL_REFERENCES
+        )
+        for policy in self.filtered(lambda policy: counts.get(policy.id)):
+            raise UserError(
+                self.env._(
+                    "The dunning policy %(policy)s was used by %(references)s: it cannot be "
+                    "deleted. Archive it instead.",
+                    policy=policy.name,
+                    references=describe_references(self.env, counts[policy.id]),
+                )
+            )
 
     def _unset_defaults(self, company_id, keep=None):
         """A new default policy replaces the company's previous one."""

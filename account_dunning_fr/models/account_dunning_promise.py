@@ -19,9 +19,10 @@ class AccountDunningPromise(models.Model):
 
     _name = "account.dunning.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "account.dunning.bounds.mixin"]
     _order = "date, id"
     _check_company_auto = True
+    _dunning_bounds = {"grace_days": (0, 365)}
 
     partner_id = fields.Many2one(
         "res.partner",

@@ -489,6 +489,10 @@ class AccountDunningRun(models.Model):
             channel, email_missing = level.channel, False
             if channel == "email" and not recipient.email:
                 channel, email_missing = "letter", True
+            # a letter without a postal address waits for it, whatever the level says
+            address_missing = (
+                channel in PAPER_CHANNELS and not recipient._dunning_get_postal_partner()
+            )
             amount_credit = credits.get((partner_id, currency_id), 0.0)
             vals_list.append(
                 {
@@ -504,10 +508,11 @@ class AccountDunningRun(models.Model):
                     "email_missing": email_missing,
                     "currency_id": currency_id,
                     "amount_credit": amount_credit,
-                    "state": "to_send" if level.auto_send else "draft",
+                    "state": "to_send" if level.auto_send and not address_missing else "draft",
                 }
             )
         communications = self._insert_communications(vals_list)
+        self.env.add_to_compute(communications._fields["address_missing"], communications)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         communications._hold_incomplete()
         return communications

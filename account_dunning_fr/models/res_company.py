@@ -25,7 +25,9 @@ DEFAULT_LEVELS = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "account.dunning.bounds.mixin"]
+    _dunning_bounds = {"dunning_posting_delay_days": (0, 30)}
 
     dunning_penalty_clause_id = fields.Many2one(
         "account.dunning.penalty.clause",
@@ -115,11 +117,6 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
-
-    @api.constrains("dunning_posting_delay_days")
-    def _check_dunning_posting_delay_days(self):
-        if any(company.dunning_posting_delay_days < 0 for company in self):
-            raise ValidationError(self.env._("The posting delay cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):

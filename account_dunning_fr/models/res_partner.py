@@ -7,9 +7,11 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
+from .dunning_references import count_references, describe_references
 from .dunning_rights import (
     ACCOUNTING_GROUPS,
     DUNNING_GROUPS,
@@ -30,6 +32,8 @@ HANDED_OVER_STATES = ("agency", "lawyer", "court")
 CREDIT_FIELDS = ["dunning_exposure", "dunning_credit_limit", "dunning_over_limit"]
 # Months after the publication of the judgment to declare the claim (C. com. R622-24).
 CLAIM_DECLARATION_MONTHS = 2
+# What a letter needs to be posted.
+POSTAL_ADDRESS_FIELDS = ("street", "zip", "city")
 
 
 class ResPartner(models.Model):
@@ -337,6 +341,17 @@ class ResPartner(models.Model):
             )
         return over
 
+    def _dunning_get_postal_partner(self):
+        """The partner whose postal address a letter to this one shows: itself when its
+        address is complete (street, zip and city), else its commercial entity when that one's
+        is (an invoicing contact without an address of its own); nothing when neither can
+        receive a letter."""
+        self.ensure_one()
+        for partner in self | self.commercial_partner_id:
+            if all(partner[name] for name in POSTAL_ADDRESS_FIELDS):
+                return partner
+        return self.browse()
+
     def _dunning_log(self, text):
         """One internal note per partner, in one batch."""
         body = Markup("<p>%s</p>") % text
@@ -414,6 +429,29 @@ class ResPartner(models.Model):
         if insolvency:
             self.commercial_partner_id._dunning_schedule_claim_declaration()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_dunning_history(self):
+        counts = count_references(
+            self.env,
+            {partner.id: partner.id for partner in self},
+            [
+                ("communication", "account.dunning.communication", "partner_id", "id"),
+                ("communication", "account.dunning.communication", "recipient_id", "id"),
+                ("promise", "account.dunning.promise", "partner_id", "id"),
+                ("promise", "account.dunning.promise", "contact_id", "id"),
+                ("plan", "account.dunning.payment.plan", "partner_id", "id"),
+            ],
+        )
+        for partner in self.filtered(lambda partner: counts.get(partner.id)):
+            raise UserError(
+                self.env._(
+                    "%(partner)s was used by %(references)s: the contact cannot be deleted. "
+                    "Archive it instead.",
+                    partner=partner.display_name,
+                    references=describe_references(self.env, counts[partner.id]),
+                )
+            )
 
     def _dunning_schedule_claim_declaration(self):
         """Insolvency proceedings published: remind the collector to declare the claim to the
