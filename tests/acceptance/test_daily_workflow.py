@@ -77,6 +77,28 @@ class TestCreditManagerDay(HttpCase):
         cls.customers = cls.demo["customers"]
         cls.long_account = cls.customers.filtered(lambda p: p.ref == LONG_ACCOUNT_REF)
         cls._go_live()
+        # the day is the credit manager's: a French accounting manager (dunning manager)
+        cls.manager = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Claire Dupont",
+                    "login": "claire.dupont",
+                    "email": "claire.dupont@atelier-dupont.example",
+                    "lang": "fr_FR",
+                    "tz": "Europe/Paris",
+                    "company_id": cls.company.id,
+                    "company_ids": [Command.set(cls.company.ids)],
+                    "groups_id": [
+                        Command.link(cls.env.ref("base.group_user").id),
+                        Command.link(cls.env.ref("account.group_account_manager").id),
+                    ],
+                }
+            )
+        )
+        cls.env = cls.env(user=cls.manager, context={"lang": "fr_FR", "tz": "Europe/Paris"})
+        cls.company = cls.company.with_env(cls.env)
         with smtp_server(cls.env) as sink:
             cls.sink = sink
             cls.day_1 = cls._run_daily_action(DAY_1)
@@ -165,7 +187,7 @@ class TestCreditManagerDay(HttpCase):
 
         The runner's own transactions are left out: a test runs in one transaction, and the
         HTTP server that serves the report styles to wkhtmltopdf shares it."""
-        cron = cls.env.ref(CRON)
+        cron = cls.env.ref(CRON).sudo()
         cron = cron.with_user(cron.user_id).with_context(lastcall=cron.lastcall, cron_id=cron.id)
         with freeze_time(when):
             for _call in range(50):
