@@ -1195,15 +1195,17 @@ class AccountDunningCommunication(models.Model):
             hold = comms.partner_id.with_company(company).filtered(
                 lambda partner: not partner.dunning_credit_hold
             )
-            if hold:
-                hold.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"})
+            if hold:  # decided by the level, whoever sends: not a contact edit of the user
+                hold.sudo().write(
+                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"}
+                )
         notices = self.filtered(lambda comm: comm.channel == "formal_notice")
         for company, comms in notices.grouped("company_id").items():  # litigation per company
             notified = comms.partner_id.with_company(company).filtered(
                 lambda partner: partner.dunning_litigation_state in (False, "amicable")
             )
-            if notified:
-                notified.write(
+            if notified:  # the record of the notice, not a contact edit of the user
+                notified.sudo().write(
                     {"dunning_litigation_state": "formal_notice", "dunning_litigation_date": today}
                 )
         self._log_evidence()

@@ -677,7 +677,7 @@ class AccountMove(models.Model):
     def _dunning_penalty_origin(self, moves):
         """Source of a penalty invoice: its first invoices, then how many more (its lines name
         each one); a list of forty invoice numbers would fill the invoice's header."""
-        names = moves.mapped("name")
+        names = [move.name for move in moves]
         if len(names) <= PENALTY_ORIGIN_NAMES:
             return ", ".join(names)
         return self.env._(
