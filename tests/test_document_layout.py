@@ -92,8 +92,9 @@ class TestLongDocuments(DocumentsCase):
             self.assertPdfContains(pdf, inv.name)
         self.assertPdfContains(pdf, "1A 234 567 8901 2")
         self.assertPdfContains(pdf, "Claire Dupont")
-        last = pdf.pages[-1].text
-        self.assertIn("Claire Dupont", last, "the signature ends the notice")
+        # the notice is followed by the copies of its invoices, enclosed: its own last page
+        notice_pages = pdf.documents()[0]
+        self.assertIn("Claire Dupont", notice_pages[-1].text, "the signature ends the notice")
         self.assertIn(self.invoices[-1].name, pdf.text)
 
     def test_long_penalty_invoice(self):
