@@ -226,6 +226,8 @@ _fix_fonts() {
 EOF
     mv -f "$conf.$$" "$conf"
     export FONTCONFIG_FILE="$conf"
+    # a cache built once, not by the first wkhtmltopdf or Chromium of a test run
+    if command -v fc-cache >/dev/null; then fc-cache "$dir" >/dev/null 2>&1 || true; fi
 }
 
 ensure_wkhtmltopdf() {
