@@ -16,9 +16,11 @@ class IrModuleModule(models.Model):
         )
         new_langs = [lang for lang in langs if lang != "en_US"]
         if "account_dunning_fr" in modules and new_langs:
-            # a handful of companies and levels: pylint: disable-next=no-search-all
-            self.env["res.company"].sudo().search([])._dunning_translate_default_wording(new_langs)
-            self.env["account.dunning.level"].sudo().with_context(active_test=False).search(
-                []
-            )._translate_default_wording(new_langs)
+            # a handful of companies and levels: pylint: disable=no-search-all
+            companies = self.env["res.company"].sudo().search([])
+            levels = self.env["account.dunning.level"].sudo().with_context(active_test=False)
+            levels = levels.search([])
+            # pylint: enable=no-search-all
+            companies._dunning_translate_default_wording(new_langs)
+            levels._translate_default_wording(new_langs)
         return res
