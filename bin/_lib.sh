@@ -333,6 +333,10 @@ drop_db() {
 
 # --- Odoo configuration -----------------------------------------------------------------------
 
+# The HTTP port of Odoo (demo server, tests' HTTP server): 8069 unless .local/http_port names
+# another one (several checkouts testing at once on one machine).
+http_port() { cat "$LOCAL/http_port" 2>/dev/null || echo 8069; }
+
 write_odoo_conf() {
     local addons
     addons="$("$PY" - "$ROOT" <<'EOF'
@@ -353,7 +357,7 @@ db_password = False
 addons_path = $addons
 data_dir = $LOCAL/odoo-data
 http_interface = 127.0.0.1
-http_port = 8069
+http_port = $(http_port)
 list_db = False
 max_cron_threads = 1
 EOF
