@@ -181,26 +181,32 @@ class DunningCase(AccountTestInvoicingCommon):
                 "sequence": 10,
             }
         )
-        notice = self.env["account.dunning.communication"].create(
-            {
-                "name": f"MED-{invoice.id}",
-                "company_id": invoice.company_id.id,
-                "date": sent,
-                "partner_id": invoice.commercial_partner_id.id,
-                "level_id": level.id,
-                "channel": "formal_notice",
-                "currency_id": invoice.currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "move_name": invoice.name,
-                            "currency_id": invoice.currency_id.id,
-                            "amount_due": invoice.amount_residual,
-                        }
-                    )
-                ],
-            }
+        # made by the system only (sudo), as the run makes them
+        notice = (
+            self.env["account.dunning.communication"]
+            .sudo()
+            .create(
+                {
+                    "name": f"MED-{invoice.id}",
+                    "company_id": invoice.company_id.id,
+                    "date": sent,
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "level_id": level.id,
+                    "channel": "formal_notice",
+                    "currency_id": invoice.currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": invoice.id,
+                                "move_name": invoice.name,
+                                "currency_id": invoice.currency_id.id,
+                                "amount_due": invoice.amount_residual,
+                            }
+                        )
+                    ],
+                }
+            )
         )
+        notice.write({"state": "to_send"})  # validated, then sent
         notice.write({"state": "sent", "sent_date": sent, "receipt_date": receipt})
-        return notice
+        return notice.sudo(False)

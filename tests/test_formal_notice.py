@@ -108,36 +108,42 @@ class TestFormalNotice(DunningCase):
         """A communication of ``level`` about ``invoices`` as the run makes it on ``when``."""
         penalties = invoices._dunning_get_penalties(when)
         partner = invoices.commercial_partner_id
-        return self.env["account.dunning.communication"].create(
-            {
-                "name": f"DUN/FN/{level.id}/{invoices[0].id}",
-                "company_id": self.company.id,
-                "date": when,
-                "partner_id": partner.id,
-                "recipient_id": partner.id,
-                "level_id": level.id,
-                "channel": level.channel,
-                "currency_id": invoices[0].currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "move_name": inv.name,
-                            "invoice_date": inv.invoice_date,
-                            "date_due": inv.invoice_date_due,
-                            "days_overdue": (when - inv.invoice_date_due).days,
-                            "currency_id": inv.currency_id.id,
-                            "amount_total": inv.amount_total,
-                            "amount_due": inv.amount_residual,
-                            "level_id": level.id,
-                            "interest_amount": penalties.get(inv.id, {}).get("interest", 0.0),
-                            "indemnity_amount": penalties.get(inv.id, {}).get("indemnity", 0.0),
-                        }
-                    )
-                    for inv in invoices
-                ],
-            }
+        # made by the system only (sudo), as the run makes them
+        comm = (
+            self.env["account.dunning.communication"]
+            .sudo()
+            .create(
+                {
+                    "name": f"DUN/FN/{level.id}/{invoices[0].id}",
+                    "company_id": self.company.id,
+                    "date": when,
+                    "partner_id": partner.id,
+                    "recipient_id": partner.id,
+                    "level_id": level.id,
+                    "channel": level.channel,
+                    "currency_id": invoices[0].currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": inv.id,
+                                "move_name": inv.name,
+                                "invoice_date": inv.invoice_date,
+                                "date_due": inv.invoice_date_due,
+                                "days_overdue": (when - inv.invoice_date_due).days,
+                                "currency_id": inv.currency_id.id,
+                                "amount_total": inv.amount_total,
+                                "amount_due": inv.amount_residual,
+                                "level_id": level.id,
+                                "interest_amount": penalties.get(inv.id, {}).get("interest", 0.0),
+                                "indemnity_amount": penalties.get(inv.id, {}).get("indemnity", 0.0),
+                            }
+                        )
+                        for inv in invoices
+                    ],
+                }
+            )
         )
+        return comm.sudo(False)
 
     def _render(self, report_xmlid, comms):
         report = self.env.ref(report_xmlid)

@@ -1,7 +1,10 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
+import functools
+import hashlib
 import io
+import json
 import logging
 from collections import defaultdict
 
@@ -9,8 +12,8 @@ from lxml import html
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date, pdf, safe_eval
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_repr, format_amount, format_date, pdf, safe_eval
 from odoo.tools import groupby as tools_groupby
 
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
@@ -61,6 +64,60 @@ FROZEN_FIELDS = {
     "line_ids",
     "amount_credit",
 }
+# Written by the system only (sending, cancellation, the trail), never by a user over RPC:
+# under sudo() or in a method decorated with ``system_write``.
+SYSTEM_FIELDS = {
+    "sent_date",
+    "sent_uid",
+    "validated_uid",
+    "cancel_reason",
+    "cancel_date",
+    "cancel_uid",
+    "attachment_id",
+    "mail_message_id",
+    "inalterable_hash",
+    "secure_sequence_number",
+}
+# What was sent and when: frozen for everyone, the system included, once the communication
+# is sent (or sealed); the hashed ones besides FROZEN_FIELDS.
+SENT_FIELDS = {
+    "sent_date",
+    "sent_uid",
+    "validated_uid",
+    "attachment_id",
+    "mail_message_id",
+    "inalterable_hash",
+    "secure_sequence_number",
+}
+CANCEL_FIELDS = {"cancel_reason", "cancel_date", "cancel_uid"}
+# The states a communication may go to from each state, whoever writes (sent is final but for
+# a cancellation; cancelled is final).
+TRANSITIONS = {
+    "draft": {"waiting_rates", "to_send", "cancelled"},
+    "waiting_rates": {"to_send", "cancelled"},
+    "to_send": {"waiting_rates", "sent", "failed", "cancelled"},
+    "failed": {"to_send", "cancelled"},
+    "sent": {"cancelled"},
+    "cancelled": set(),
+}
+# Communications whose messages and attachments are evidence: all but those to validate.
+EVIDENCE_STATES = ("waiting_rates", "to_send", "sent", "failed", "cancelled")
+
+# The mark of the system's own writes: a context value that no RPC request can carry (JSON and
+# XML-RPC carry no Python object), unlike a context key alone.
+_SYSTEM = object()
+SYSTEM_CONTEXT_KEY = "dunning_system_write"
+
+
+def system_write(method):
+    """Run ``method`` as the system: the writes it makes of SYSTEM_FIELDS (and the state
+    "sent") are the system's, whoever triggered it."""
+
+    @functools.wraps(method)
+    def as_system(self, *args, **kwargs):
+        return method(self.with_context(**{SYSTEM_CONTEXT_KEY: _SYSTEM}), *args, **kwargs)
+
+    return as_system
 
 
 class AccountDunningCommunication(models.Model):
@@ -177,7 +234,9 @@ class AccountDunningCommunication(models.Model):
         "account.move", compute="_compute_other_invoices", string="Disputed Invoices"
     )
     attachment_id = fields.Many2one("ir.attachment", string="Document", readonly=True, copy=False)
-    mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, copy=False)
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Email", readonly=True, copy=False, index="btree_not_null"
+    )
     email_status = fields.Selection(
         [
             ("ready", "Queued"),
@@ -232,10 +291,29 @@ class AccountDunningCommunication(models.Model):
     cancel_reason = fields.Text(readonly=True, copy=False)
     cancel_date = fields.Date(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled By", readonly=True, copy=False)
+    inalterable_hash = fields.Char(
+        string="Inalterability Hash",
+        readonly=True,
+        copy=False,
+        help="Fingerprint of what was sent (document, email, recipient, amounts, invoices, "
+        "dates), chained to the previous communication sent by the company: any later change "
+        "is reported by Check Integrity.",
+    )
+    secure_sequence_number = fields.Integer(
+        string="Trail Number",
+        readonly=True,
+        copy=False,
+        help="Rank of the communication in the company's trail of sent communications.",
+    )
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "The reference must be unique."),
         ("payment_code_unique", "UNIQUE(payment_code)", "The payment code must be unique."),
+        (
+            "secure_sequence_unique",
+            "UNIQUE(company_id, secure_sequence_number)",
+            "Two communications cannot hold the same place in the trail.",
+        ),
     ]
 
     @api.depends("email_status")
@@ -360,10 +438,71 @@ class AccountDunningCommunication(models.Model):
             comm.document_intro = texts["intro"]
             comm.document_closing = texts["closing"]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Communications are made by the dunning run (raw insert, under the run's rights) and,
+        for the system, here: never by a user over RPC, never already sent."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Communications are made by the dunning run only: they cannot be created "
+                    "by hand."
+                )
+            )
+        for vals in vals_list:
+            if vals.get("state", "draft") not in ("draft", "waiting_rates", "to_send") or (
+                SYSTEM_FIELDS.intersection(k for k, v in vals.items() if v)
+            ):
+                raise UserError(
+                    self.env._(
+                        "A communication is created to be validated or sent: it cannot be "
+                        "created as sent, cancelled or with the sending data of the system."
+                    )
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
         if vals.get("state") == "cancelled":
             check_dunning_manager(
                 self.env, self.env._("Only a dunning manager can cancel a communication.")
+            )
+        self._check_evidence_write(vals)
+        if vals.get("state") == "cancelled" and not vals.get("cancel_reason"):
+            if any(comm.state == "sent" and not comm.cancel_reason for comm in self):
+                raise UserError(
+                    self.env._("A sent communication can only be cancelled with a reason.")
+                )
+        res = super().write(vals)
+        if vals.get("state") == "sent":
+            self._filter_to_seal()._seal_evidence()
+        return res
+
+    def _is_system(self):
+        return self.env.su or self.env.context.get(SYSTEM_CONTEXT_KEY) is _SYSTEM
+
+    def _as_system(self):
+        return self.with_context(**{SYSTEM_CONTEXT_KEY: _SYSTEM})
+
+    def _check_evidence_write(self, vals):
+        """Refuse what would change the evidence: what the customer was told once validated,
+        what was sent and when once sent, the cancellation once made, a state going back, and
+        the system's fields or the state "sent" written by a user."""
+        names = ", ".join(self.mapped("name"))
+        system = self._is_system()
+        if not system and (SYSTEM_FIELDS.intersection(vals) or vals.get("state") == "sent"):
+            raise UserError(
+                self.env._(
+                    "%(names)s: the sending data of a communication (%(fields)s) is recorded "
+                    "by the system when it is validated, sent or cancelled; it cannot be "
+                    "written.",
+                    names=names,
+                    fields=", ".join(
+                        sorted(
+                            self._fields[f].string
+                            for f in (SYSTEM_FIELDS.intersection(vals) or {"state"})
+                        )
+                    ),
+                )
             )
         frozen = FROZEN_FIELDS.intersection(vals)
         if frozen and any(comm.state != "draft" for comm in self):
@@ -374,14 +513,51 @@ class AccountDunningCommunication(models.Model):
                     fields=", ".join(sorted(self._fields[f].string for f in frozen)),
                 )
             )
-        if vals.get("state") == "cancelled" and not vals.get("cancel_reason"):
-            if any(comm.state == "sent" and not comm.cancel_reason for comm in self):
-                raise UserError(
-                    self.env._("A sent communication can only be cancelled with a reason.")
+        sent = SENT_FIELDS.intersection(vals)
+        if sent and any(
+            comm.inalterable_hash or comm.state not in ("draft", "waiting_rates", "to_send")
+            for comm in self
+        ):
+            raise UserError(
+                self.env._(
+                    "%(names)s: what was sent and when (%(fields)s) is evidence and cannot be "
+                    "changed.",
+                    names=names,
+                    fields=", ".join(sorted(self._fields[f].string for f in sent)),
                 )
-        return super().write(vals)
+            )
+        cancel = CANCEL_FIELDS.intersection(vals)
+        if cancel and any(comm.state == "cancelled" for comm in self):
+            raise UserError(
+                self.env._(
+                    "%(names)s: a cancellation is final; its reason, date and author cannot "
+                    "be changed.",
+                    names=names,
+                )
+            )
+        state = vals.get("state")
+        if state:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            wrong = self.filtered(
+                lambda comm: comm.state != state and state not in TRANSITIONS[comm.state]
+            )
+            if wrong:
+                raise UserError(
+                    self.env._(
+                        "%(names)s: a communication cannot go from %(from)s to %(to)s. A "
+                        "sent communication can only be cancelled with a reason, and a "
+                        "cancelled one stays cancelled.",
+                        names=", ".join(wrong.mapped("name")),
+                        **{"from": labels[wrong[0].state], "to": labels[state]},
+                    )
+                )
 
-    @api.ondelete(at_uninstall=False)
+    def unlink(self):
+        # before mail.thread deletes the messages: the refusal names the communications
+        self._unlink_except_evidence()
+        return super().unlink()
+
+    @api.ondelete(at_uninstall=True)
     def _unlink_except_evidence(self):
         kept = self.filtered(lambda comm: comm.state != "draft")
         if kept:
@@ -392,6 +568,22 @@ class AccountDunningCommunication(models.Model):
                     names=", ".join(kept.mapped("name")),
                 )
             )
+
+    def _message_update_content(self, message, body, attachment_ids=None, **kwargs):
+        """The chatter's *Edit*: the messages of a validated or sent communication are
+        evidence."""
+        if self.state != "draft":
+            raise UserError(self._get_evidence_message_error())
+        return super()._message_update_content(
+            message, body, attachment_ids=attachment_ids, **kwargs
+        )
+
+    def _get_evidence_message_error(self):
+        return self.env._(
+            "%(names)s: the messages and documents of a validated or sent communication are "
+            "evidence; they cannot be edited or deleted. Post a note instead.",
+            names=", ".join(self.mapped("name")),
+        )
 
     # ---------------------------------------------------------------------------------------
     # Actions
@@ -416,7 +608,7 @@ class AccountDunningCommunication(models.Model):
             )
         drafts._recompute_penalties()
         drafts._check_sendable()
-        drafts.write({"state": "to_send", "validated_uid": self.env.uid})
+        drafts._as_system().write({"state": "to_send", "validated_uid": self.env.uid})
         drafts._send()
         return True
 
@@ -506,7 +698,7 @@ class AccountDunningCommunication(models.Model):
             raise UserError(self.env._("Give the reason of the cancellation."))
         to_cancel = self.filtered(lambda comm: comm.state != "cancelled")
         sent = to_cancel.filtered(lambda comm: comm.state == "sent")
-        to_cancel.write(
+        to_cancel._as_system().write(
             {
                 "state": "cancelled",
                 "cancel_reason": reason.strip(),
@@ -594,6 +786,7 @@ class AccountDunningCommunication(models.Model):
     # Sending
     # ---------------------------------------------------------------------------------------
 
+    @system_write
     def _send(self):
         """Send communications in state 'to send', by channel, in batch.
 
@@ -791,6 +984,7 @@ class AccountDunningCommunication(models.Model):
                 streams[comm.id]["stream"] = io.BytesIO(merged)
         return streams
 
+    @system_write
     def _send_emails(self):
         """Queue the email of each communication: the level's template rendered with the
         communication's own data, sent from the company (or its dunning sender), with the PDF."""
@@ -1143,6 +1337,7 @@ class AccountDunningCommunication(models.Model):
                 )
         self._mark_sent(posting_date)
 
+    @system_write
     def _mark_sent(self, sent_date=None):
         """Record that the communications went out (today, or on ``sent_date``): invoices move
         to their level, evidence is logged on the customer and the invoices, levels with the
@@ -1237,3 +1432,212 @@ class AccountDunningCommunication(models.Model):
                 ("account.move", line.move_id.id, line.move_name, body) for line in comm.line_ids
             ]
         post_notes(self.env, notes)
+
+    # ---------------------------------------------------------------------------------------
+    # Trail of sent communications (inalterability)
+    # ---------------------------------------------------------------------------------------
+
+    def _filter_to_seal(self):
+        """The communications that went out and are not sealed yet: sent, and for an email
+        the email accepted by the mail queue (until then it may still fail)."""
+        return self.filtered(
+            lambda comm: comm.state == "sent"
+            and not comm.inalterable_hash
+            and (comm.channel != "email" or comm.email_status == "sent")
+        )
+
+    def _seal_evidence(self):
+        """Store the hash of what each communication sent, chained to the previous one sealed
+        by its company, as Odoo does for posted entries (``inalterable_hash``).
+
+        Set-based: the data of all the communications read in a few queries, one update. The
+        company rows are locked and their trail head updated, so that two transactions sealing
+        for one company are serialised (the second one is retried) and cannot fork the trail.
+        """
+        if not self:
+            return
+        # the whole of each communication, whatever the rights of the user who sends it
+        sealing = self.sudo()
+        self.flush_model()
+        company_ids = sorted(set(sealing.company_id.ids))
+        heads = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id, COALESCE(dunning_evidence_sequence, 0) FROM res_company
+                     WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE
+                    """,
+                    company_ids,
+                )
+            )
+        )
+        # sealed meanwhile by another transaction (committed before the lock was granted)
+        unsealed = {
+            comm_id
+            for (comm_id,) in self.env.execute_query(
+                SQL(
+                    "SELECT id FROM account_dunning_communication "
+                    "WHERE id = ANY(%s) AND inalterable_hash IS NULL",
+                    sealing.ids,
+                )
+            )
+        }
+        todo = sealing.filtered(lambda comm: comm.id in unsealed)
+        last_hashes = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT company_id, inalterable_hash FROM account_dunning_communication
+                      JOIN unnest(%s::int[], %s::int[]) AS head(company_id, seq)
+                     USING (company_id)
+                     WHERE secure_sequence_number = head.seq
+                    """,
+                    list(heads),
+                    list(heads.values()),
+                )
+            )
+        )
+        ids, hashes, sequences = [], [], []
+        for company, comms in todo.grouped("company_id").items():
+            comms = comms.sorted(lambda comm: (comm.sent_date, comm.id))
+            sequence = heads[company.id]
+            chained = comms._compute_evidence_hashes(last_hashes.get(company.id, ""))
+            for comm in comms:
+                sequence += 1
+                ids.append(comm.id)
+                hashes.append(chained[comm.id])
+                sequences.append(sequence)
+            heads[company.id] = sequence
+        if not ids:
+            return
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_dunning_communication comm
+                   SET inalterable_hash = v.hash, secure_sequence_number = v.seq
+                  FROM unnest(%s::int[], %s::varchar[], %s::int[]) AS v(id, hash, seq)
+                 WHERE comm.id = v.id
+                """,
+                ids,
+                hashes,
+                sequences,
+            )
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_company c SET dunning_evidence_sequence = v.seq
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, seq)
+                 WHERE c.id = v.id
+                """,
+                list(heads),
+                list(heads.values()),
+            )
+        )
+        todo.invalidate_recordset(["inalterable_hash", "secure_sequence_number"])
+        todo.company_id.invalidate_recordset(["dunning_evidence_sequence"])
+
+    def _compute_evidence_hashes(self, previous_hash):
+        """{communication id: hash}, each chained to the previous one of ``self`` (in order),
+        the first to ``previous_hash``."""
+        values = self._get_evidence_values()
+        hashes = {}
+        for comm in self:
+            previous_hash = hashes[comm.id] = self._hash_evidence(values[comm.id], previous_hash)
+        return hashes
+
+    @api.model
+    def _hash_evidence(self, values, previous_hash):
+        """SHA-256 of the previous hash followed by ``values`` in canonical JSON."""
+        record = json.dumps(values, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        return hashlib.sha256((previous_hash + record).encode()).hexdigest()
+
+    def _get_evidence_values(self):
+        """{communication id: what it sent, as plain values}: the figures and references of the
+        communication and of its invoices, the SHA-256 of its PDF, its email's subject, body
+        and recipients. Read in batch."""
+        self.fetch(
+            [
+                "name",
+                "company_id",
+                "partner_id",
+                "recipient_id",
+                "level_id",
+                "channel",
+                "currency_id",
+                "date",
+                "sent_date",
+                "amount_due",
+                "amount_credit",
+                "amount_balance",
+                "amount_interest",
+                "amount_indemnity",
+                "invoice_count",
+                "attachment_id",
+                "mail_message_id",
+            ]
+        )
+        lines = self.line_ids
+        lines.fetch(
+            [
+                "communication_id",
+                "move_id",
+                "move_name",
+                "date_due",
+                "currency_id",
+                "amount_total",
+                "amount_due",
+                "interest_amount",
+                "indemnity_amount",
+            ]
+        )
+        self.attachment_id.fetch(["store_fname", "db_datas"])
+        self.mail_message_id.fetch(["subject", "body", "partner_ids"])
+        digits = {
+            currency: currency.decimal_places for currency in self.currency_id | lines.currency_id
+        }
+
+        def amount(value, currency):
+            return float_repr(value or 0.0, digits[currency])
+
+        lines_by_comm = defaultdict(list)
+        for line in lines.sorted("id"):
+            lines_by_comm[line.communication_id.id].append(
+                [
+                    line.move_id.id,
+                    line.move_name,
+                    str(line.date_due or ""),
+                    amount(line.amount_total, line.currency_id),
+                    amount(line.amount_due, line.currency_id),
+                    amount(line.interest_amount, line.currency_id),
+                    amount(line.indemnity_amount, line.currency_id),
+                ]
+            )
+        values = {}
+        for comm in self:
+            currency = comm.currency_id
+            message = comm.mail_message_id
+            document = comm.attachment_id.raw
+            values[comm.id] = {
+                "name": comm.name,
+                "company": comm.company_id.id,
+                "partner": comm.partner_id.id,
+                "recipient": comm.recipient_id.id,
+                "level": comm.level_id.id,
+                "channel": comm.channel,
+                "currency": currency.id,
+                "date": str(comm.date),
+                "sent_date": str(comm.sent_date or ""),
+                "amount_due": amount(comm.amount_due, currency),
+                "amount_credit": amount(comm.amount_credit, currency),
+                "amount_balance": amount(comm.amount_balance, currency),
+                "amount_interest": amount(comm.amount_interest, currency),
+                "amount_indemnity": amount(comm.amount_indemnity, currency),
+                "invoice_count": comm.invoice_count,
+                "document": hashlib.sha256(document).hexdigest() if document else "",
+                "email_subject": message.subject or "",
+                "email_body": str(message.body or ""),
+                "email_recipients": sorted(message.partner_ids.ids),
+                "lines": lines_by_comm[comm.id],
+            }
+        return values

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountDunningCommunicationLine(models.Model):
@@ -91,21 +91,32 @@ class AccountDunningCommunicationLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # made with their communication by the dunning run, never by hand
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The invoices of a communication are recorded by the dunning run: they "
+                    "cannot be added by hand."
+                )
+            )
         lines = super().create(vals_list)
-        if any(comm.state in ("sent", "cancelled") for comm in lines.communication_id):
+        if any(comm.state not in ("draft", "waiting_rates") for comm in lines.communication_id):
             raise UserError(
-                self.env._("Lines cannot be added to a sent or cancelled communication.")
+                self.env._("Lines cannot be added to a validated, sent or cancelled communication.")
             )
         return lines
 
     def write(self, vals):
-        if any(line.communication_id.state not in ("draft", "waiting_rates") for line in self):
+        comms = self.communication_id
+        if "communication_id" in vals:
+            comms |= comms.browse(vals["communication_id"])
+        if any(comm.state not in ("draft", "waiting_rates") for comm in comms):
             raise UserError(
                 self.env._("The invoices of a communication are frozen once it is validated.")
             )
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
+    @api.ondelete(at_uninstall=True)
     def _unlink_except_evidence(self):
         if any(line.communication_id.state != "draft" for line in self):
             raise UserError(

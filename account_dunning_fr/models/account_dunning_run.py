@@ -542,8 +542,10 @@ class AccountDunningRun(models.Model):
         and recomputes their totals, which the lines inserted next would make stale anyway.
         No chatter message or follower is made at creation (the evidence is logged when a
         communication is sent)."""
+        # Made by the run only (users cannot create communications): the right to compute
+        # the run is the right to make its communications.
+        self.check_access("write")
         Communication = self.env["account.dunning.communication"]
-        Communication.check_access("create")
         columns = defaultdict(list)
         for vals in vals_list:
             for field in (

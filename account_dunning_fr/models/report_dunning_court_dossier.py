@@ -68,11 +68,15 @@ class ReportDunningCourtDossier(models.AbstractModel):
             order="invoice_date_due, name",
         )
         penalties = invoices._dunning_get_penalties(as_of)
+        # Only what really went out: sent, an email accepted by the mail queue.
         communications = self.env["account.dunning.communication"].search(
             [
                 ("partner_id", "in", partners.ids),
                 ("company_id", "=", company.id),
                 ("state", "=", "sent"),
+                "|",
+                ("channel", "!=", "email"),
+                ("email_status", "=", "sent"),
             ],
             order="sent_date, id",
         )
@@ -154,6 +158,7 @@ class ReportDunningCourtDossier(models.AbstractModel):
                         "comm": comm,
                         "channel": channels.get(comm.channel, comm.channel),
                         "date": comm.sent_date or comm.date,
+                        "hash": comm.inalterable_hash,
                     }
                 )
                 if comm.channel in ("letter", "formal_notice"):

@@ -3,9 +3,11 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import split_every
 from odoo.tools.mail import email_split_and_format
 from odoo.tools.translate import LazyTranslate
 
+from .dunning_rights import check_dunning_manager
 from .dunning_wording import default_company_wording, untranslated_defaults
 
 _lt = LazyTranslate(__name__)
@@ -99,6 +101,13 @@ class ResCompany(models.Model):
         default=True,
         help="Reminder letters and emails give the link of each invoice on the customer portal, "
         "where it can be downloaded and paid online when a payment provider is enabled.",
+    )
+    dunning_evidence_sequence = fields.Integer(
+        string="Last Trail Number",
+        readonly=True,
+        copy=False,
+        help="Number of the last communication sealed in the company's trail of sent "
+        "communications.",
     )
     dunning_email_from = fields.Char(
         string="Dunning Sender",
@@ -284,3 +293,121 @@ class ResCompany(models.Model):
                 ):
                     level.name = name._translate(lang)
         return policies
+
+    def action_dunning_check_integrity(self):
+        """Check the trail of the sent communications of the companies and say what breaks."""
+        check_dunning_manager(
+            self.env,
+            self.env._("Only a dunning manager can check the integrity of the communications."),
+        )
+        results = self._dunning_check_integrity()
+        lines = []
+        for result in results:
+            if result["breaks"]:
+                lines.append(
+                    self.env._(
+                        "%(company)s: the trail of %(count)s sent communication(s) is broken:",
+                        company=result["company"].name,
+                        count=result["sealed"],
+                    )
+                )
+                lines += [f"- {problem}" for problem in result["breaks"]]
+            else:
+                lines.append(
+                    self.env._(
+                        "%(company)s: the trail of %(count)s sent communication(s) is intact.",
+                        company=result["company"].name,
+                        count=result["sealed"],
+                    )
+                )
+        broken = any(result["breaks"] for result in results)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Integrity of the Sent Communications"),
+                "message": "\n".join(lines),
+                "type": "danger" if broken else "success",
+                "sticky": broken,
+            },
+        }
+
+    def _dunning_check_integrity(self):
+        """Recompute the hash of each communication of the companies' trails and compare.
+
+        :return: one dict per company: ``company``, ``sealed`` (how many communications are in
+                 the trail) and ``breaks`` (what differs, translated, naming the communication).
+        """
+        Comm = self.env["account.dunning.communication"].sudo()
+        labels = dict(Comm._fields["state"]._description_selection(self.env))
+        results = []
+        for company in self:
+            comm_ids = Comm.search(
+                [("company_id", "=", company.id), ("secure_sequence_number", "!=", False)],
+                order="secure_sequence_number",
+            ).ids
+            breaks = []
+            previous_hash, expected = "", 1
+            for batch_ids in split_every(1000, comm_ids):
+                self.env.invalidate_all()
+                batch = Comm.browse(batch_ids)
+                values = batch._get_evidence_values()
+                for comm in batch:
+                    number = comm.secure_sequence_number
+                    if number != expected:
+                        breaks.append(
+                            self.env._(
+                                "%(name)s: the trail numbers %(first)s to %(last)s are "
+                                "missing before it (communications deleted).",
+                                name=comm.name,
+                                first=expected,
+                                last=number - 1,
+                            )
+                        )
+                    else:
+                        computed = Comm._hash_evidence(values[comm.id], previous_hash)
+                        if computed != comm.inalterable_hash:
+                            breaks.append(
+                                self.env._(
+                                    "%(name)s: its stored hash %(stored)s differs from the "
+                                    "hash of what it holds now, %(computed)s: it was changed "
+                                    "after it was sent.",
+                                    name=comm.name,
+                                    stored=comm.inalterable_hash,
+                                    computed=computed,
+                                )
+                            )
+                    if comm.state not in ("sent", "failed", "cancelled"):
+                        breaks.append(
+                            self.env._(
+                                "%(name)s: sealed when sent, it is now %(state)s.",
+                                name=comm.name,
+                                state=labels.get(comm.state, comm.state),
+                            )
+                        )
+                    previous_hash, expected = comm.inalterable_hash or "", number + 1
+            if company.dunning_evidence_sequence >= expected:
+                breaks.append(
+                    self.env._(
+                        "The trail numbers %(first)s to %(last)s, the last ones, are missing "
+                        "(communications deleted).",
+                        first=expected,
+                        last=company.dunning_evidence_sequence,
+                    )
+                )
+            unsealed = Comm.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sent"),
+                    ("inalterable_hash", "=", False),
+                    "|",
+                    ("channel", "!=", "email"),
+                    ("email_status", "=", "sent"),
+                ]
+            )
+            breaks += [
+                self.env._("%(name)s: sent, but missing from the trail (no hash).", name=comm.name)
+                for comm in unsealed
+            ]
+            results.append({"company": company, "sealed": len(comm_ids), "breaks": breaks})
+        return results
