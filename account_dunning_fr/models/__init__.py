@@ -19,6 +19,8 @@ from . import (
     account_payment_term,
     ir_actions_report,
     ir_module_module,
+    mail_mail,
+    mail_notification,
     report_dunning_court_dossier,
     report_dunning_formal_notice,
     report_dunning_letter,
