@@ -67,26 +67,36 @@ class MailMail(models.Model):
         done = {(notif.mail_message_id.id, notif.res_partner_id.id) for notif in delivered}
         by_message = {comm.mail_message_id.id: comm for comm in comms}
         held = self.browse()
+        delivered_held = self.browse()  # held because the customer already has it
         seen = set()
         for mail in mails.sorted("id", reverse=True):  # the newest mail is the one to send
             comm = by_message.get(mail.mail_message_id.id)
             if not comm or comm.recipient_id not in mail.recipient_ids:
                 continue  # not the customer's email (a follower's copy)
+            already = (comm.mail_message_id.id, comm.recipient_id.id) in done or (
+                comm.channel == "email" and comm.state == "sent"
+            )
             if (
-                comm.state == "cancelled"
+                already
+                or comm.state == "cancelled"
                 or (comm.channel == "email" and comm.state not in ("queued", "failed"))
-                or (comm.mail_message_id.id, comm.recipient_id.id) in done
                 or comm in seen
             ):
                 held |= mail
+                if already:
+                    delivered_held |= mail
             seen.add(comm)
         if held:
             _logger.info("Dunning emails %s not sent: already sent or cancelled", held.ids)
             held.cancel()
-            self.env["mail.notification"].sudo().search(
+            notifications = self.env["mail.notification"].sudo().search(
                 [
                     ("mail_mail_id", "in", held.ids),
                     ("notification_status", "not in", ("sent", "canceled")),
                 ]
-            ).write({"notification_status": "canceled"})
+            )
+            # A resend re-opens the notification of an email the customer has: it stays sent.
+            reached = notifications.filtered(lambda notif: notif.mail_mail_id in delivered_held)
+            reached.write({"notification_status": "sent", "failure_type": False})
+            (notifications - reached).write({"notification_status": "canceled"})
         return comms
