@@ -223,7 +223,9 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(comms.email_status, "sent")
         self.assertEqual(comms.state, "sent")
         self.assertEqual(comms.sent_date, TODAY + D(1), "the day the mail left")
-        self.assertEqual((inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1)))
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1))
+        )
 
     def test_email_failure_is_visible_and_retried(self):
         self.customer.email = "not an address"
@@ -250,7 +252,9 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(comms.mail_message_id, message, "the same email again")
         self._process_mail_queue(TODAY + D(1))
         self.assertEqual(comms.state, "sent")
-        self.assertEqual((inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1)))
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1))
+        )
 
     def test_bounce_marks_the_communication_failed(self):
         inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])

@@ -258,6 +258,14 @@ class TestNoticeOfInvoicesStillOwed(DunningCase):
             }
         )
         cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
+        cls.collector = new_test_user(
+            cls.env,
+            login="collector.noemail",
+            groups="account.group_account_invoice,account_dunning_fr.group_dunning_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.collector.partner_id.email = False
 
     def _notice(self, invoices):
         """A formal notice about ``invoices`` waiting for validation, as the run makes it."""
@@ -300,7 +308,7 @@ class TestNoticeOfInvoicesStillOwed(DunningCase):
         cancelled.button_draft()
         cancelled.button_cancel()
         with freeze_time(TODAY):
-            notice.action_validate()
+            notice.with_user(self.collector).action_validate()
         self.assertEqual(notice.state, "to_send", "waits to be posted")
         self.assertEqual(notice.line_ids.move_id, due)
         self.assertEqual(notice.amount_due, 1000.0)
@@ -336,14 +344,7 @@ class TestNoticeOfInvoicesStillOwed(DunningCase):
         self.assertFalse(notice.mail_message_id, "no email copy either")
 
     def test_collector_without_email_validates_a_notice_with_its_email_copy(self):
-        collector = new_test_user(
-            self.env,
-            login="collector.noemail",
-            groups="account.group_account_invoice,account_dunning_fr.group_dunning_user",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
-        collector.partner_id.email = False
+        collector = self.collector
         invoice = self._invoices([(self.customer, TODAY - D(60), 800.0)])
         notice = self._notice(invoice)
         with smtp_server(self.env) as sink:

@@ -531,14 +531,15 @@ class AccountDunningCommunication(models.Model):
                 ]
             )
         )
-        if mails:
-            mails.cancel()
-            self.env["mail.notification"].sudo().search(
-                [
-                    ("mail_mail_id", "in", mails.ids),
-                    ("notification_status", "not in", ("sent", "canceled")),
-                ]
-            ).write({"notification_status": "canceled"})
+        mails.cancel()
+        # Their failed notifications too: Odoo's *Resend* of them would send the email again.
+        self.env["mail.notification"].sudo().search(
+            [
+                ("mail_message_id", "in", self.mail_message_id.ids),
+                ("notification_type", "=", "email"),
+                ("notification_status", "not in", ("sent", "canceled")),
+            ]
+        ).write({"notification_status": "canceled"})
 
     def _restore_invoices(self):
         """The invoices of cancelled communications go back to the level, last date and
@@ -649,8 +650,7 @@ class AccountDunningCommunication(models.Model):
         notes = []
         for comm, lines in closed.grouped("communication_id").items():
             reasons = ", ".join(
-                "%s (%s)"
-                % (
+                "{} ({})".format(
                     line.move_name,
                     states[line.move_id.state]
                     if line.move_id.state != "posted"
@@ -669,7 +669,7 @@ class AccountDunningCommunication(models.Model):
         redone._cancel_queued_mails()
         redone.filtered("attachment_id").write({"attachment_id": False})
         redone.filtered("mail_message_id").write({"mail_message_id": False})
-        closed.unlink()
+        closed.sudo().unlink()  # a fact, not the user's edit: the invoices are not owed
         post_notes(self.env, notes)
         if emptied:
             emptied._cancel_automatically(
@@ -957,17 +957,23 @@ class AccountDunningCommunication(models.Model):
         comms = self.sudo().filtered(lambda comm: comm.mail_message_id and comm.channel == "email")
         if not comms:
             return
-        notifications = self.env["mail.notification"].sudo().search(
-            [
-                ("mail_message_id", "in", comms.mail_message_id.ids),
-                ("notification_type", "=", "email"),
-            ]
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", comms.mail_message_id.ids),
+                    ("notification_type", "=", "email"),
+                ]
+            )
         )
+        by_message = notifications.grouped("mail_message_id")
         by_comm = {}
         for comm in comms:
-            mine = notifications.filtered(lambda n: n.mail_message_id == comm.mail_message_id)
+            mine = by_message.get(comm.mail_message_id, notifications.browse())
+            recipient = comm.recipient_id
             by_comm[comm] = (
-                mine.filtered(lambda n: n.res_partner_id == comm.recipient_id)[:1] or mine[:1]
+                mine.filtered(lambda n, r=recipient: n.res_partner_id == r)[:1] or (mine[:1])
             )
         sent = comms.browse(
             comm.id

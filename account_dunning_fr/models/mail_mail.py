@@ -54,15 +54,21 @@ class MailMail(models.Model):
         )
         if not mails:
             return self.env[COMMUNICATION]
-        comms = self.env[COMMUNICATION].sudo().search(
-            [("mail_message_id", "in", mails.mail_message_id.ids)]
+        comms = (
+            self.env[COMMUNICATION]
+            .sudo()
+            .search([("mail_message_id", "in", mails.mail_message_id.ids)])
         )
-        delivered = self.env["mail.notification"].sudo().search(
-            [
-                ("mail_message_id", "in", comms.mail_message_id.ids),
-                ("notification_type", "=", "email"),
-                ("notification_status", "=", "sent"),
-            ]
+        delivered = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", comms.mail_message_id.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "=", "sent"),
+                ]
+            )
         )
         done = {(notif.mail_message_id.id, notif.res_partner_id.id) for notif in delivered}
         by_message = {comm.mail_message_id.id: comm for comm in comms}
@@ -89,11 +95,15 @@ class MailMail(models.Model):
         if held:
             _logger.info("Dunning emails %s not sent: already sent or cancelled", held.ids)
             held.cancel()
-            notifications = self.env["mail.notification"].sudo().search(
-                [
-                    ("mail_mail_id", "in", held.ids),
-                    ("notification_status", "not in", ("sent", "canceled")),
-                ]
+            notifications = (
+                self.env["mail.notification"]
+                .sudo()
+                .search(
+                    [
+                        ("mail_mail_id", "in", held.ids),
+                        ("notification_status", "not in", ("sent", "canceled")),
+                    ]
+                )
             )
             # A resend re-opens the notification of an email the customer has: it stays sent.
             reached = notifications.filtered(lambda notif: notif.mail_mail_id in delivered_held)
