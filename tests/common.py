@@ -141,8 +141,9 @@ class DunningCase(AccountTestInvoicingCommon):
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": when})._create_payments()
 
-    def _run(self, when, company=None):
-        """Run the dunning of ``company`` as of ``when`` (frozen), as the daily job would."""
+    def _run(self, when, company=None, mail_queue=True):
+        """Run the dunning of ``company`` as of ``when`` (frozen), as the daily job would, then
+        (``mail_queue``) the mail queue, which sends its emails the same day."""
         company = company or self.company
         with freeze_time(when):
             Run = self.env["account.dunning.run"].with_company(company)
@@ -151,7 +152,18 @@ class DunningCase(AccountTestInvoicingCommon):
             )
             before = run.communication_ids
             run.action_compute()
+            if mail_queue:
+                self._process_mail_queue()
             return run.communication_ids - before
+
+    def _process_mail_queue(self, when=None):
+        """Odoo's mail queue sends what is queued (on ``when``, frozen, if given): a dunning
+        email is sent, its communication with it, only then. Outside ``smtp_server()`` Odoo
+        under test reports each email sent without connecting."""
+        if when:
+            with freeze_time(when):
+                return self._process_mail_queue()
+        return self.env["mail.mail"].sudo().process_email_queue()
 
     def _mark_posted(self, comms, when=None, number="1A 234 567 8901 2"):
         """*Mark as Posted* on ``comms`` through its dialog: posted on ``when`` (default

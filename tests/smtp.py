@@ -120,32 +120,46 @@ def _smtp_allowed():
 
 
 @contextmanager
+def _outgoing_server(env, host, port):
+    """Inside the block, Odoo's only outgoing mail server is ``host:port`` (no encryption, no
+    authentication, sequence 1), and Odoo really connects to it."""
+    MailServer = env["ir.mail_server"].sudo()
+    others = MailServer.search([])
+    others.active = False
+    server = MailServer.create(
+        {
+            "name": f"Test SMTP {host}:{port}",
+            "smtp_host": host,
+            "smtp_port": port,
+            "smtp_encryption": "none",
+            "smtp_authentication": "login",
+            "sequence": 1,
+        }
+    )
+    try:
+        with _smtp_allowed():
+            yield server
+    finally:
+        server.active = False
+        others.active = True
+
+
+@contextmanager
 def smtp_server(env):
     """A running ``SmtpSink`` that Odoo really sends to while inside the block.
 
-    An outgoing mail server (no encryption, no authentication, sequence 1) points at the sink
-    and the other outgoing servers are set aside for the block, so that
-    ``env["mail.mail"].process_email_queue()`` delivers there."""
-    with SmtpSink() as sink:
-        MailServer = env["ir.mail_server"].sudo()
-        others = MailServer.search([])
-        others.active = False
-        server = MailServer.create(
-            {
-                "name": "Test SMTP sink",
-                "smtp_host": sink.host,
-                "smtp_port": sink.port,
-                "smtp_encryption": "none",
-                "smtp_authentication": "login",
-                "sequence": 1,
-            }
-        )
-        try:
-            with _smtp_allowed():
-                yield sink
-        finally:
-            server.active = False
-            others.active = True
+    An outgoing mail server points at the sink and the other outgoing servers are set aside
+    for the block, so that ``env["mail.mail"].process_email_queue()`` delivers there."""
+    with SmtpSink() as sink, _outgoing_server(env, sink.host, sink.port):
+        yield sink
+
+
+@contextmanager
+def smtp_down(env):
+    """The SMTP server is down while inside the block: Odoo's outgoing mail server is a port
+    of 127.0.0.1 where nothing listens (the connection is refused)."""
+    with _outgoing_server(env, SmtpSink.host, _free_port()) as server:
+        yield server
 
 
 # Invisible characters of Odoo's email preview text (zero-width space, grapheme joiner...).

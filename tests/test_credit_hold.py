@@ -171,6 +171,9 @@ class TestCreditHold(CreditCase):
         comm = self.env["account.dunning.communication"].search(
             [("company_id", "=", company_2.id), ("partner_id", "=", self.customer.id)]
         )
+        self.assertEqual(comm.state, "queued")
+        self.assertFalse(self.customer.with_company(company_2).dunning_credit_hold)
+        self._process_mail_queue(TODAY)  # the mail queue's cron, in the main company
         self.assertEqual(comm.state, "sent")
         self.assertTrue(self.customer.with_company(company_2).dunning_credit_hold)
         self.assertFalse(self.customer.with_company(self.company).dunning_credit_hold)

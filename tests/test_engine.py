@@ -68,7 +68,7 @@ class TestDunningEngine(DunningCase):
         self.assertFalse(comms)
         comms = self._run(TODAY + D(5))
         self.assertEqual(comms.level_id, self.level_1)
-        self.assertEqual(inv.dunning_level_id, self.level_1)
+        self.assertEqual(inv.dunning_level_id, comms.level_id)
         self.assertEqual(inv.dunning_next_date, TODAY + D(15), "Reminder 2 needs a 10-day gap")
         self.assertFalse(self._run(TODAY + D(14)))
         comms = self._run(TODAY + D(15))
@@ -207,47 +207,65 @@ class TestDunningEngine(DunningCase):
     # ---- channels and states ------------------------------------------------------------------
 
     def test_email_goes_through_the_mail_queue_with_pdf(self):
-        self._invoices([(self.customer, TODAY - D(15), 100.0)])
-        comms = self._run(TODAY)
+        inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])
+        comms = self._run(TODAY, mail_queue=False)
         self.assertEqual(comms.channel, "email")
-        self.assertEqual(comms.state, "sent")
+        self.assertEqual(comms.state, "queued", "not evidence before the mail left")
+        self.assertFalse(inv.dunning_level_id, "the invoice moves when the mail is sent")
         self.assertEqual(comms.email_status, "ready", "queued, not sent yet")
         mail = self.env["mail.mail"].search([("mail_message_id", "=", comms.mail_message_id.id)])
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual(comms.attachment_id.mimetype, "application/pdf")
         self.assertIn(comms.attachment_id, comms.mail_message_id.attachment_ids)
         self.assertIn("Boulangerie Martin", comms.mail_message_id.body)
-        mail.send()
+        with freeze_time(TODAY + D(1)):
+            mail.send()
         self.assertEqual(comms.email_status, "sent")
         self.assertEqual(comms.state, "sent")
+        self.assertEqual(comms.sent_date, TODAY + D(1), "the day the mail left")
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1))
+        )
 
     def test_email_failure_is_visible_and_retried(self):
         self.customer.email = "not an address"
-        self._invoices([(self.customer, TODAY - D(15), 100.0)])
-        comms = self._run(TODAY)
+        inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])
+        comms = self._run(TODAY, mail_queue=False)
         mail = self.env["mail.mail"].search([("mail_message_id", "=", comms.mail_message_id.id)])
         mail.send()
         self.assertEqual(comms.email_status, "exception")
         self.assertEqual(comms.state, "failed")
         self.assertTrue(comms.email_failure)
+        self.assertIn("not an address", comms.failure_reason)
+        self.assertFalse(inv.dunning_level_id, "an email that never left moves nothing")
         self.assertIn(
             comms, self.env["account.dunning.communication"].search([("state", "=", "failed")])
         )
         self.assertFalse(self._run(TODAY + D(20)), "a failed communication holds its invoices")
         # Fixed address, retry: a new email is queued.
         self.customer.email = "compta@martin.test"
+        message = comms.mail_message_id
         with freeze_time(TODAY + D(1)):
             comms.action_retry()
-        self.assertEqual(comms.state, "sent")
+        self.assertEqual(comms.state, "queued")
         self.assertEqual(comms.email_status, "ready")
+        self.assertEqual(comms.mail_message_id, message, "the same email again")
+        self._process_mail_queue(TODAY + D(1))
+        self.assertEqual(comms.state, "sent")
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date), (comms.level_id, TODAY + D(1))
+        )
 
     def test_bounce_marks_the_communication_failed(self):
-        self._invoices([(self.customer, TODAY - D(15), 100.0)])
+        inv = self._invoices([(self.customer, TODAY - D(15), 100.0)])
         comms = self._run(TODAY)
+        self.assertEqual(comms.state, "sent")
+        self.assertEqual(inv.dunning_level_id, comms.level_id)
         # What the mail gateway does when the bounce comes back.
         comms.mail_message_id.notification_ids.sudo().write({"notification_status": "bounce"})
         self.assertEqual(comms.email_status, "bounce")
         self.assertEqual(comms.state, "failed")
+        self.assertFalse(inv.dunning_level_id, "back where it was: the customer was not told")
 
     def test_customer_without_email_gets_a_letter(self):
         self.customer.email = False
@@ -295,11 +313,15 @@ class TestDunningEngine(DunningCase):
         self.assertEqual(set(comms.mapped("state")), {"draft"})
         with freeze_time(TODAY):
             comms[0].action_validate()
+        self.assertEqual(comms[0].state, "queued")
+        self._process_mail_queue(TODAY)
         self.assertEqual(comms[0].state, "sent")
         self.assertEqual(comms[0].validated_uid, self.env.user)
+        self.assertEqual(comms[0].sent_uid, self.env.user, "sent by who validated it")
         self.assertEqual(set(comms[1:].mapped("state")), {"draft"})
         with freeze_time(TODAY):
             comms[1:].action_validate()
+        self._process_mail_queue(TODAY)
         self.assertEqual(set(comms.mapped("state")), {"sent"})
         with self.assertRaisesRegex(UserError, "waiting for validation"):
             comms.action_validate()
@@ -369,10 +391,14 @@ class TestDunningEngine(DunningCase):
     def test_cancelling_stops_the_queued_email_and_puts_the_invoice_back(self):
         inv = self._invoices([(self.customer, TODAY - D(12), 100.0)])
         inv.write({"dunning_level_id": self.level_courtesy.id, "dunning_last_date": TODAY - D(20)})
-        comms = self._run(TODAY)
+        comms = self._run(TODAY, mail_queue=False)
         self.assertEqual(comms.level_id, self.level_1)
-        self.assertEqual(comms.state, "sent")
-        self.assertEqual((inv.dunning_level_id, inv.dunning_last_date), (self.level_1, TODAY))
+        self.assertEqual(comms.state, "queued")
+        self.assertEqual(
+            (inv.dunning_level_id, inv.dunning_last_date),
+            (self.level_courtesy, TODAY - D(20)),
+            "not moved before the mail is sent",
+        )
         mail = self.env["mail.mail"].search([("mail_message_id", "=", comms.mail_message_id.id)])
         self.assertEqual(mail.state, "outgoing", "queued, not sent yet")
         self._cancel(comms)
@@ -484,6 +510,7 @@ class TestDunningEngine(DunningCase):
             comms = self.env["account.dunning.communication"].search(
                 [("company_id", "=", self.company.id)]
             )
+            self._process_mail_queue()
             messages = self.env["mail.message"].search_count([("model", "=", comms._name)])
             self.assertEqual(len(comms), 2)
             self.assertEqual(set(comms.mapped("state")), {"sent"})

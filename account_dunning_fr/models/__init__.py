@@ -20,6 +20,7 @@ from . import (
     ir_actions_report,
     ir_attachment,
     ir_module_module,
+    mail_mail,
     mail_message,
     mail_notification,
     report_dunning_court_dossier,

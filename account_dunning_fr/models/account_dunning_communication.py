@@ -40,12 +40,13 @@ STATES = [
     ("draft", "To Validate"),
     ("waiting_rates", "Waiting for Rates"),
     ("to_send", "To Send"),
+    ("queued", "Queued"),
     ("sent", "Sent"),
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
 # States in which a communication still holds its invoices: the next runs leave them alone.
-PENDING_STATES = ("draft", "waiting_rates", "to_send", "failed")
+PENDING_STATES = ("draft", "waiting_rates", "to_send", "queued", "failed")
 # Tones of the levels that state the penalties: never sent with incomplete figures.
 PENALTY_KINDS = ("firm", "formal_notice")
 PENALTY_CHANNELS = ("email", *PAPER_CHANNELS)
@@ -171,11 +172,11 @@ class AccountDunningCommunication(models.Model):
         STATES,
         required=True,
         default="draft",
-        compute="_compute_state",
-        store=True,
-        readonly=False,
         tracking=True,
         index=True,
+        help="An email is Queued until Odoo's mail queue has sent it: only then is it Sent "
+        "(its invoices move to its level); an email the queue could not send, or that "
+        "bounced, is Failed.",
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     line_ids = fields.One2many(
@@ -315,17 +316,6 @@ class AccountDunningCommunication(models.Model):
             "Two communications cannot hold the same place in the trail.",
         ),
     ]
-
-    @api.depends("email_status")
-    def _compute_state(self):
-        # Reflect the mail queue's outcome; any other transition is made by the actions.
-        for comm in self:
-            if comm.email_status in ("bounce", "exception") and comm.state == "sent":
-                comm.state = "failed"
-            elif comm.email_status == "sent" and comm.state == "failed":
-                comm.state = "sent"
-            elif not comm.state:
-                comm.state = "draft"
 
     @api.depends(
         "channel",
@@ -715,6 +705,14 @@ class AccountDunningCommunication(models.Model):
     def _cancel_queued(self):
         """What the communications queued does not go out: their emails still in the mail
         queue are cancelled, the collector's activities removed."""
+        self._cancel_queued_mails()
+        self.activity_ids.unlink()
+
+    def _cancel_queued_mails(self):
+        """The emails of the communications still in the mail queue (or failed) are cancelled:
+        neither the queue nor a retry of the mail sends them."""
+        if not self.mail_message_id:
+            return
         mails = (
             self.env["mail.mail"]
             .sudo()
@@ -725,15 +723,15 @@ class AccountDunningCommunication(models.Model):
                 ]
             )
         )
-        if mails:
-            mails.cancel()
-            self.env["mail.notification"].sudo().search(
-                [
-                    ("mail_mail_id", "in", mails.ids),
-                    ("notification_status", "not in", ("sent", "canceled")),
-                ]
-            ).write({"notification_status": "canceled"})
-        self.activity_ids.unlink()
+        mails.cancel()
+        # Their failed notifications too: Odoo's *Resend* of them would send the email again.
+        self.env["mail.notification"].sudo().search(
+            [
+                ("mail_message_id", "in", self.mail_message_id.ids),
+                ("notification_type", "=", "email"),
+                ("notification_status", "not in", ("sent", "canceled")),
+            ]
+        ).write({"notification_status": "canceled"})
 
     def _restore_invoices(self):
         """The invoices of cancelled communications go back to the level, last date and
@@ -809,7 +807,7 @@ class AccountDunningCommunication(models.Model):
                 comms.ids,
             )
         )
-        comms = self.browse([comm_id for (comm_id,) in locked])
+        comms = self.browse([comm_id for (comm_id,) in locked])._drop_closed_invoices()
         for comm_id, problem in comms._get_sending_problems().items():
             self.browse(comm_id).write({"state": "failed", "failure_reason": problem})
         comms = comms.filtered(lambda comm: comm.state == "to_send")
@@ -822,9 +820,73 @@ class AccountDunningCommunication(models.Model):
             and comm.recipient_id.email
         )
         (emails | copies)._send_emails()
+        # An email is evidence once the mail queue has sent it (mail.mail.send): queued till then.
+        emails.filtered(lambda comm: comm.state == "to_send").write(
+            {"state": "queued", "sent_uid": self.env.uid}
+        )
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
         tasks._schedule_collector_activities()
-        (emails.filtered(lambda comm: comm.state == "to_send") | tasks)._mark_sent()
+        tasks._mark_sent()
+
+    def _drop_closed_invoices(self):
+        """Leave out of the communications about to be sent the invoices no longer owed since
+        they were prepared (reset to draft, cancelled, paid in full): the lines are removed,
+        the amounts recomputed and the chatter says so; a communication left without invoices
+        is cancelled with the reason. Returns the communications still to send."""
+        closed = self.line_ids.filtered(lambda line: not line._is_still_due())
+        if not closed:
+            return self
+        states = dict(self.env["account.move"]._fields["state"]._description_selection(self.env))
+        payment_states = dict(
+            self.env["account.move"]._fields["payment_state"]._description_selection(self.env)
+        )
+        notes = []
+        for comm, lines in closed.grouped("communication_id").items():
+            reasons = ", ".join(
+                "{} ({})".format(
+                    line.move_name,
+                    states[line.move_id.state]
+                    if line.move_id.state != "posted"
+                    else payment_states[line.move_id.payment_state],
+                )
+                for line in lines
+            )
+            body = Markup("<p>%s</p>") % self.env._(
+                "Left out, no longer owed since the communication was prepared: %(invoices)s.",
+                invoices=reasons,
+            )
+            notes.append((self._name, comm.id, comm.name, body))
+        emptied = closed.communication_id.filtered(lambda comm: not (comm.line_ids - closed))
+        # Documents made before (a retry) would still claim them: made again, without them.
+        redone = closed.communication_id - emptied
+        redone._cancel_queued_mails()
+        redone.filtered("attachment_id").write({"attachment_id": False})
+        redone.filtered("mail_message_id").write({"mail_message_id": False})
+        closed.sudo().unlink()  # a fact, not the user's edit: the invoices are not owed
+        post_notes(self.env, notes)
+        if emptied:
+            emptied._cancel_automatically(
+                self.env._(
+                    "Cancelled automatically: all its invoices were paid, cancelled or reset to "
+                    "draft before it was sent."
+                )
+            )
+        return self - emptied
+
+    def _cancel_automatically(self, reason):
+        """Cancel communications not sent yet, for ``reason`` found by the system (not a
+        decision of the user: no manager right needed)."""
+        self.sudo().write(
+            {
+                "state": "cancelled",
+                "cancel_reason": reason,
+                "cancel_date": fields.Date.context_today(self),
+                "cancel_uid": self.env.uid,
+            }
+        )
+        self._cancel_queued()
+        body = Markup("<p>%s</p>") % reason
+        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in self])
 
     def _states_penalties(self):
         """A firm reminder or formal notice sent to the customer states the penalties (phone
@@ -987,7 +1049,11 @@ class AccountDunningCommunication(models.Model):
     @system_write
     def _send_emails(self):
         """Queue the email of each communication: the level's template rendered with the
-        communication's own data, sent from the company (or its dunning sender), with the PDF."""
+        communication's own data, sent from the company (or its dunning sender), with the PDF.
+        A communication whose email was queued before (a retry) gets the same email again."""
+        resent = self.filtered("mail_message_id")
+        resent._resend_emails()
+        self -= resent
         if any(company.dunning_show_portal_link for company in self.company_id):
             ensure_portal_tokens(self.line_ids.move_id)  # the emails link to the portal
         senders = {company: company._dunning_get_email_from() for company in self.company_id}
@@ -1041,6 +1107,126 @@ class AccountDunningCommunication(models.Model):
                     _logger.exception("Dunning email %s could not be queued", comm.name)
                     self.env.invalidate_all()
                     comm.write({"state": "failed", "failure_reason": str(error)})
+
+    def _resend_emails(self):
+        """Queue again the email already posted of each communication (a retry): its failed
+        mails are cancelled and one new mail of the same message is queued, for the same
+        recipient, as Odoo's *Resend* does. An email already delivered is not sent again."""
+        Notification = self.env["mail.notification"].sudo()
+        delivered = Notification.search(
+            [
+                ("mail_message_id", "in", self.mail_message_id.ids),
+                ("notification_type", "=", "email"),
+                ("notification_status", "=", "sent"),
+            ]
+        )
+        todo = self.filtered(
+            lambda comm: comm.recipient_id
+            not in delivered.filtered(
+                lambda notif: notif.mail_message_id == comm.mail_message_id
+            ).res_partner_id
+        )
+        todo._cancel_queued_mails()
+        recipients = self.env["mail.followers"]._get_recipient_data(
+            None, "comment", False, pids=todo.recipient_id.ids
+        )[0]
+        for comm in todo:
+            data = recipients.get(comm.recipient_id.id)
+            if not data:
+                continue
+            comm._notify_thread_by_email(
+                comm.mail_message_id.sudo(),
+                [dict(data, notif="email")],
+                resend_existing=True,
+                force_send=False,
+            )
+
+    def _process_email_outcome(self):
+        """What the mail queue did with the emails of the communications (mail.mail.send and
+        the bounces): an email sent makes its communication Sent (its invoices move to its
+        level, the evidence is logged, as of the day it left); an email the queue could not
+        send makes it Failed with the reason, its invoices untouched; a sent email that
+        bounces makes it Failed and puts its invoices back. Email copies of letters only
+        show their status: the letter is evidence once posted."""
+        comms = self.sudo().filtered(lambda comm: comm.mail_message_id and comm.channel == "email")
+        if not comms:
+            return
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "in", comms.mail_message_id.ids),
+                    ("notification_type", "=", "email"),
+                ]
+            )
+        )
+        by_message = notifications.grouped("mail_message_id")
+        by_comm = {}
+        for comm in comms:
+            mine = by_message.get(comm.mail_message_id, notifications.browse())
+            recipient = comm.recipient_id
+            by_comm[comm] = (
+                mine.filtered(lambda n, r=recipient: n.res_partner_id == r)[:1] or (mine[:1])
+            )
+        sent = comms.browse(
+            comm.id
+            for comm, notif in by_comm.items()
+            if notif.notification_status == "sent" and comm.state in ("queued", "failed")
+        )
+        failed = defaultdict(list)  # {reason: communication ids}
+        bounced = defaultdict(list)
+        for comm, notif in by_comm.items():
+            if notif.notification_status not in ("exception", "bounce"):
+                continue
+            if comm.state == "queued":
+                failed[comm._get_email_failure_reason(notif)].append(comm.id)
+            elif comm.state == "sent" and notif.notification_status == "bounce":
+                bounced[comm._get_email_failure_reason(notif)].append(comm.id)
+        if sent:
+            sent.write({"failure_reason": False})
+            sent._mark_sent()
+        for reason, comm_ids in failed.items():
+            comms.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
+        if bounced:
+            returned = comms.browse([comm_id for ids in bounced.values() for comm_id in ids])
+            for reason, comm_ids in bounced.items():
+                comms.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
+            returned._restore_invoices()
+            returned._log_evidence(bounced=True)
+
+    def _get_email_failure_reason(self, notification):
+        """Why the email of the communication did not reach the customer, readable."""
+        self.ensure_one()
+        types = dict(notification._fields["failure_type"]._description_selection(self.env))
+        detail = notification.failure_reason or notification.mail_mail_id.failure_reason
+        kind = types.get(notification.failure_type) or ""
+        if notification.notification_status == "bounce":
+            return self.env._(
+                "The email to %(email)s bounced: %(detail)s",
+                email=self.recipient_id.email or "",
+                detail=detail or kind,
+            )
+        return self.env._(
+            "The mail queue could not send the email to %(email)s: %(detail)s",
+            email=self.recipient_id.email or "",
+            detail=" ".join(part for part in (kind, detail) if part),
+        )
+
+    @api.model
+    def _process_pending_outcomes(self):
+        """Queued communications whose email the queue has already dealt with (a crash
+        between sending and recording): their outcome is recorded now."""
+        self.search(
+            [
+                ("state", "=", "queued"),
+                (
+                    "mail_message_id.notification_ids.notification_status",
+                    "in",
+                    ("sent", "exception", "bounce"),
+                ),
+            ]
+        )._process_email_outcome()
 
     def _render_email_bodies(self, template):
         """{communication id: body} of ``template``, each with the communication's data in its
@@ -1345,7 +1531,8 @@ class AccountDunningCommunication(models.Model):
         if not self:
             return
         today = sent_date or fields.Date.context_today(self)
-        self.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
+        self.write({"state": "sent", "sent_date": today})
+        self.filtered(lambda comm: not comm.sent_uid).write({"sent_uid": self.env.uid})
         lines = self.line_ids
         self.env["account.move"].flush_model()
         lines.flush_recordset()
@@ -1407,25 +1594,36 @@ class AccountDunningCommunication(models.Model):
         for company, comms in self.grouped("company_id").items():
             self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)
 
-    def _log_evidence(self):
-        """Post one note per communication on the customer and on each invoice, in batch."""
+    def _log_evidence(self, bounced=False):
+        """Post one note per communication on the customer and on each invoice, in batch:
+        that it was sent or, ``bounced``, that its email came back undelivered."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
         notes = []
         for comm in self:
+            values = {
+                "level": comm.level_id.name,
+                "channel": channels[comm.channel],
+                "count": comm.invoice_count,
+                "amount": format_amount(self.env, comm.amount_due, comm.currency_id),
+            }
+            text = (
+                self.env._(
+                    "Dunning %(level)s (%(channel)s) not received: the email bounced, the "
+                    "invoices are back to their previous level.",
+                    **values,
+                )
+                if bounced
+                else self.env._(
+                    "Dunning %(level)s (%(channel)s) sent: %(count)s invoice(s), "
+                    "%(amount)s due.",
+                    **values,
+                )
+            )
             body = Markup('<p><a href="#" data-oe-model="%s" data-oe-id="%s">%s</a> %s</p>') % (
                 self._name,
                 comm.id,
                 comm.name,
-                escape(
-                    self.env._(
-                        "Dunning %(level)s (%(channel)s) sent: %(count)s invoice(s), "
-                        "%(amount)s due.",
-                        level=comm.level_id.name,
-                        channel=channels[comm.channel],
-                        count=comm.invoice_count,
-                        amount=format_amount(self.env, comm.amount_due, comm.currency_id),
-                    )
-                ),
+                escape(text),
             )
             notes.append(("res.partner", comm.partner_id.id, comm.partner_id.display_name, body))
             notes += [

@@ -4,6 +4,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .account_move import OPEN_PAYMENT_STATES
+
 
 class AccountDunningCommunicationLine(models.Model):
     """An invoice in a communication, with its figures frozen when the communication was made.
@@ -118,7 +120,17 @@ class AccountDunningCommunicationLine(models.Model):
 
     @api.ondelete(at_uninstall=True)
     def _unlink_except_evidence(self):
-        if any(line.communication_id.state != "draft" for line in self):
+        # Before sending, an invoice no longer owed is left out (communication._send).
+        if any(
+            line.communication_id.state != "draft"
+            and not (line.communication_id.state == "to_send" and not line._is_still_due())
+            for line in self
+        ):
             raise UserError(
                 self.env._("The invoices of a communication are frozen once it is validated.")
             )
+
+    def _is_still_due(self):
+        """The invoice is still owed: posted, not paid in full."""
+        self.ensure_one()
+        return self.move_id.state == "posted" and self.move_id.payment_state in OPEN_PAYMENT_STATES

@@ -23,4 +23,10 @@ class MailNotification(models.Model):
                 )
             )
             comms._filter_to_seal()._seal_evidence()
+        if vals.get("notification_status") == "bounce":
+            # The mail gateway records a bounce (mail.thread._routing_handle_bounce): the
+            # dunning communication of the email did not reach its customer.
+            self.env["account.dunning.communication"].sudo().search(
+                [("mail_message_id", "in", self.mail_message_id.ids)]
+            )._process_email_outcome()
         return res
