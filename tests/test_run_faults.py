@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
-
 from odoo.addons.account_dunning_fr.models.account_dunning_communication import (
     CLICK_LOCK_NAMESPACE,
 )
 from odoo.addons.account_dunning_fr.models.account_dunning_run import LOCK_NAMESPACE
+from odoo.exceptions import UserError
+from odoo.tests import tagged
 
 from .common import TODAY, DunningCase
 
@@ -159,9 +158,7 @@ class TestRunFaults(DunningCase):
         self.assertTrue(draft.mail_message_id, "the email is queued during the click")
 
     def test_retry_above_threshold_is_sent_in_background(self):
-        self._invoices(
-            [(self.customer, TODAY + D(2), 50.0), (self.customer_2, TODAY + D(2), 60.0)]
-        )
+        self._invoices([(self.customer, TODAY + D(2), 50.0), (self.customer_2, TODAY + D(2), 60.0)])
         email_from = self.company.email
         self.company.email = False  # no sender: the emails fail
         comms = self._run(TODAY)
@@ -198,9 +195,7 @@ class TestRunFaults(DunningCase):
         draft = self._run(TODAY)
         with self._other_transaction() as other, freeze_time(TODAY):
             # another user's click is validating the same communication
-            other.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [CLICK_LOCK_NAMESPACE, draft.id]
-            )
+            other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CLICK_LOCK_NAMESPACE, draft.id])
             with self.assertRaisesRegex(UserError, "already being validated or sent by another"):
                 draft.action_validate()
             with self.assertRaisesRegex(UserError, "already being validated or sent by another"):
@@ -256,9 +251,7 @@ class TestRunFaults(DunningCase):
             other.commit()
         try:
             with self.assertRaisesRegex(UserError, "already in progress for"):
-                self.env["account.dunning.run"]._get_today_run(
-                    company, self.env.cr.now().date()
-                )
+                self.env["account.dunning.run"]._get_today_run(company, self.env.cr.now().date())
         finally:
             with self._other_transaction() as other:
                 other.execute("DELETE FROM account_dunning_run WHERE id = %s", [run_id])

@@ -201,7 +201,7 @@ class AccountDunningRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._compute_communications()
-        except Exception as error:  # noqa: BLE001 - any error of one company, recorded on its run
+        except Exception as error:  # any error of one company: recorded on its run
             _logger.exception("Dunning of %s failed", self.company_id.name)
             self.env.invalidate_all()
             reason = (
