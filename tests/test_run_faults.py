@@ -148,6 +148,9 @@ class TestRunFaults(DunningCase):
         self.assertEqual(reports, [(120, 180), (120, 60), (60, 0)], "batches of the setting")
         self.assertEqual(set(drafts.mapped("state")), {"sent"})
         self.assertEqual(len(drafts.activity_ids), 300, "one call to make per customer")
+        self.env.cr.precommit.run()  # what the cron's commit sends to the web client
+        told = self.env["bus.bus"].search([("message", "like", "The communications you validated")])
+        self.assertEqual(len(told), 1, "told once, at the end")
 
     def test_few_validated_are_sent_at_once(self):
         self.level_courtesy.auto_send = False

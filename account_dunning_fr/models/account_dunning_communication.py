@@ -487,6 +487,30 @@ class AccountDunningCommunication(models.Model):
                 )
             )
 
+    def _notify_sent_in_background(self, queue_domain):
+        """Tell each person who validated or retried communications of this batch, once none
+        of theirs is left in the sending queue (``queue_domain``), that the background sending
+        is over."""
+        users = self.validated_uid
+        if not users:
+            return
+        waiting = self._read_group(
+            [*queue_domain, ("validated_uid", "in", users.ids)], ["validated_uid"]
+        )
+        for user in users - self.env["res.users"].union(*(user for (user,) in waiting)):
+            user._bus_send(
+                "simple_notification",
+                {
+                    "type": "success",
+                    "title": self.env._("Sending in the background"),
+                    "message": self.env._(
+                        "The communications you validated have been sent. Those that could "
+                        "not be are in the Failed filter, with the reason."
+                    ),
+                    "sticky": True,
+                },
+            )
+
     def _send_or_defer(self, message):
         """Send the communications to send at once, or, when they are more than the company's
         *Background Sending Above*, leave them in the queue of the scheduled action, which sends

@@ -23,7 +23,7 @@ _logger = logging.getLogger(__name__)
 LOCK_NAMESPACE = 0x44554E  # "DUN"
 # Run Manually of the daily action: seconds of sending done in the request; the rest is sent
 # by the scheduled action in the background.
-MANUAL_RUN_SEND_SECONDS = 30
+MANUAL_RUN_SEND_SECONDS = 20
 DAILY_CRON = "account_dunning_fr.ir_cron_account_dunning_run"
 # Lines of the run's log that explain why invoices were skipped.
 LOG_LIMIT = 100
@@ -356,11 +356,12 @@ class AccountDunningRun(models.Model):
 
     def _cancelled_today_sql(self):
         """Condition on invoice ``inv`` at the level the run gives it: a communication of that
-        level with the invoice was cancelled on the run date, or was of the run date and was
-        cancelled. The person who cancelled it decided: the invoice waits for the next day, or
-        for a later level."""
+        level with the invoice, never sent, was cancelled on the run date, or was of the run
+        date and was cancelled. The person who cancelled the draft decided: the invoice waits
+        for the next day, or for a later level. (A sent communication cancelled puts its
+        invoices back where they were: the next run reminds them again.)"""
         self.env["account.dunning.communication"].flush_model(
-            ["state", "level_id", "date", "cancel_date"]
+            ["state", "level_id", "date", "cancel_date", "sent_date"]
         )
         return SQL(
             """EXISTS (
@@ -368,6 +369,7 @@ class AccountDunningRun(models.Model):
                   JOIN account_dunning_communication cc ON cc.id = ccl.communication_id
                  WHERE ccl.move_id = inv.id
                    AND cc.state = 'cancelled'
+                   AND cc.sent_date IS NULL
                    AND cc.level_id = COALESCE(ovr.id, nxt.id)
                    AND (cc.date = %(date)s OR cc.cancel_date = %(date)s))""",
             date=self.date,
@@ -945,6 +947,7 @@ class AccountDunningRun(models.Model):
         )
         self._send_per_company(batch)
         batch.invalidate_recordset()
+        batch._notify_sent_in_background(domain)
         still_queued = batch.filtered_domain(domain)
         return len(batch - still_queued), Communication.search_count(domain)
 
