@@ -111,14 +111,14 @@ class ResCompany(models.Model):
     )
     dunning_send_batch_size = fields.Integer(
         string="Send Batch Size",
-        default=25,
+        default=20,
         help="Communications the scheduled action sends per transaction. Each batch renders "
         "its PDFs and queues its emails, about a second per communication: keep a batch far "
         "below the time limit of a request.",
     )
     dunning_background_threshold = fields.Integer(
         string="Background Sending Above",
-        default=25,
+        default=20,
         help="When more communications than this are validated, retried or computed at once, "
         "they are sent by the scheduled action in the background, batch after batch, instead "
         "of during the click.",
