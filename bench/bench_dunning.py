@@ -32,6 +32,7 @@ TEMPLATE_AMOUNT = 100.0
 def build_dataset(env, customers, invoices, today):
     rng = random.Random(SEED)
     company = env.company
+    company.email = "credit@bench.test"  # the dunning emails leave from the company
     partners = env["res.partner"].browse()
     for start in range(0, customers, 2000):
         partners |= env["res.partner"].create(
@@ -244,6 +245,15 @@ def main():
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument("--no-send", action="store_true", help="measure the compute phase only")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of each phase")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=0,
+        help="communications per send batch (default: the company's Dunning setting)",
+    )
+    parser.add_argument(
+        "--batches", type=int, default=0, help="send that many batches only (default: all)"
+    )
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
@@ -283,15 +293,28 @@ def main():
             f"{len(comms.line_ids)} invoice lines created"
         )
         if not args.no_send:
+            # wkhtmltopdf fetches the report styles from Odoo's HTTP server
+            from bench.bench_documents import _start_server
+
+            server, url = _start_server(args.config, args.database)
+            env["ir.config_parameter"].set_param("report.url", url)
+            cr.commit()
             Communication = env["account.dunning.communication"]
+
+            batch_size = args.batch_size or env.company.dunning_send_batch_size
+            times = []
 
             def send_all():
                 sent = 0
                 domain = env["account.dunning.run"]._get_sending_queue_domain()
-                while batch := Communication.search(domain, limit=100):
+                while batch := Communication.search(domain, limit=batch_size):
+                    start = time.perf_counter()
                     batch._send()
                     cr.commit()  # committed batches, as the scheduled action does
+                    times.append(time.perf_counter() - start)
                     sent += len(batch)
+                    if args.batches and len(times) >= args.batches:
+                        break
                 return sent
 
             sent = measure("send", send_all)
@@ -300,6 +323,13 @@ def main():
                 f"           {sent} processed: "
                 + ", ".join(f"{g['state_count']} {g['state']}" for g in states)
             )
+            if times:
+                print(
+                    f"           {len(times)} batch(es) of {batch_size}: "
+                    f"min {min(times):.1f} s, mean {sum(times) / len(times):.1f} s, "
+                    f"max {max(times):.1f} s per batch"
+                )
+            server.terminate()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak resident memory of the process: {rss:.0f} MiB")
 

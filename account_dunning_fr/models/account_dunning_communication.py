@@ -45,6 +45,10 @@ STATES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
+# The scheduled action that sends large selections in the background, batch after batch.
+SEND_CRON = "account_dunning_fr.ir_cron_account_dunning_send"
+# pg_try_advisory_xact_lock(CLICK_LOCK_NAMESPACE, communication id): one click at a time.
+CLICK_LOCK_NAMESPACE = 0x44554F
 # States in which a communication still holds its invoices: the next runs leave them alone.
 PENDING_STATES = ("draft", "waiting_rates", "to_send", "queued", "failed")
 # Tones of the levels that state the penalties: never sent with incomplete figures.
@@ -590,7 +594,9 @@ class AccountDunningCommunication(models.Model):
 
     def action_validate(self):
         """Validate communications waiting for a person (one or many) and send them, with
-        their penalties recomputed; those stating incomplete penalties wait for the rates."""
+        their penalties recomputed; those stating incomplete penalties wait for the rates.
+        Many at once are sent in the background (see ``_send_or_defer``)."""
+        self._lock_for_click()
         drafts = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         if not drafts:
             raise UserError(
@@ -599,12 +605,17 @@ class AccountDunningCommunication(models.Model):
         drafts._recompute_penalties()
         drafts._check_sendable()
         drafts._as_system().write({"state": "to_send", "validated_uid": self.env.uid})
-        drafts._send()
-        return True
+        return drafts._send_or_defer(
+            self.env._(
+                "%(count)s communications validated: they are being sent in the background.",
+                count=len(drafts),
+            )
+        )
 
     def action_recompute(self):
         """Refresh the penalties of draft or waiting communications (a rate was entered); the
         waiting ones whose figures are now complete are sent."""
+        self._lock_for_click()
         todo = self.filtered(lambda comm: comm.state in ("draft", "waiting_rates"))
         if not todo:
             raise UserError(
@@ -616,17 +627,94 @@ class AccountDunningCommunication(models.Model):
             lambda comm: comm.state == "waiting_rates" and not comm.waiting_reason
         )
         ready.write({"state": "to_send"})
-        ready._send()
-        return True
+        return ready._send_or_defer(
+            self.env._(
+                "%(count)s communications complete: they are being sent in the background.",
+                count=len(ready),
+            )
+        )
 
     def action_retry(self):
+        self._lock_for_click()
         failed = self.filtered(lambda comm: comm.state == "failed")
         if not failed:
             raise UserError(self.env._("None of the selected communications has failed."))
         failed._check_sendable()
         failed.write({"state": "to_send", "failure_reason": False})
-        failed._send()
-        return True
+        return failed._send_or_defer(
+            self.env._(
+                "%(count)s communications to retry: they are being sent in the background.",
+                count=len(failed),
+            )
+        )
+
+    def _lock_for_click(self):
+        """Take the communications for the current transaction, or say that another person
+        (or a double click) is already validating or sending them: two clicks at once never
+        send twice, nor end in a database error."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT bool_and(pg_try_advisory_xact_lock(%s, id)) FROM unnest(%s::int[]) AS t(id)",
+                CLICK_LOCK_NAMESPACE,
+                self.ids,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "These communications are already being validated or sent by another user "
+                    "(or by a previous click). Reload the list in a moment to see their state."
+                )
+            )
+
+    def _notify_sent_in_background(self, queue_domain):
+        """Tell each person who validated or retried communications of this batch, once none
+        of theirs is left in the sending queue (``queue_domain``), that the background sending
+        is over."""
+        users = self.validated_uid
+        if not users:
+            return
+        waiting = self._read_group(
+            [*queue_domain, ("validated_uid", "in", users.ids)], ["validated_uid"]
+        )
+        for user in users - self.env["res.users"].union(*(user for (user,) in waiting)):
+            user._bus_send(
+                "simple_notification",
+                {
+                    "type": "success",
+                    "title": self.env._("Sending in the background"),
+                    "message": self.env._(
+                        "The communications you validated have been sent. Those that could "
+                        "not be are in the Failed filter, with the reason."
+                    ),
+                    "sticky": True,
+                },
+            )
+
+    def _send_or_defer(self, message):
+        """Send the communications to send at once, or, when they are more than the company's
+        *Background Sending Above*, leave them in the queue of the scheduled action, which sends
+        them in committed batches with its progress: a click never outlasts the request's time
+        limit. Returns the notification saying so (``message``), or True."""
+        comms = self.filtered(lambda comm: comm.state == "to_send")
+        threshold = min(self.company_id.mapped("dunning_background_threshold") or [0])
+        if len(comms) <= threshold:
+            self.env["account.dunning.run"]._send_per_company(comms)
+            return True
+        self.env.ref(SEND_CRON).sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Sending in the background"),
+                "message": message,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_mark_posted(self):
         """Letters and formal notices: the printed documents have been posted. Opens the

@@ -2,13 +2,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 import logging
+import time
 from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, format_datetime
 
-from .account_dunning_communication import PENDING_STATES
+from .account_dunning_communication import PENDING_STATES, SEND_CRON
 from .account_dunning_level import PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .res_partner import HANDED_OVER_STATES
@@ -17,10 +21,10 @@ _logger = logging.getLogger(__name__)
 
 # pg_try_advisory_xact_lock(LOCK_NAMESPACE, company_id): one dunning computation per company.
 LOCK_NAMESPACE = 0x44554E  # "DUN"
-# Communications sent per cron call (each call is one committed transaction).
-SEND_BATCH_SIZE = 100
-# Above this, validated communications are sent by the scheduled action, not in the request.
-SYNC_SEND_LIMIT = 200
+# Run Manually of the daily action: seconds of sending done in the request; the rest is sent
+# by the scheduled action in the background.
+MANUAL_RUN_SEND_SECONDS = 20
+DAILY_CRON = "account_dunning_fr.ir_cron_account_dunning_run"
 # Lines of the run's log that explain why invoices were skipped.
 LOG_LIMIT = 100
 
@@ -58,7 +62,10 @@ class AccountDunningRun(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Computed")], required=True, default="draft", readonly=True
+        [("draft", "Draft"), ("done", "Computed"), ("failed", "Failed")],
+        required=True,
+        default="draft",
+        readonly=True,
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
     computed_at = fields.Datetime(readonly=True)
@@ -71,6 +78,12 @@ class AccountDunningRun(models.Model):
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
     log = fields.Text(readonly=True)
+    failure_reason = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last computation failed: nothing of it was kept. The scheduled action "
+        "leaves the company alone until the next day; compute the run again once corrected.",
+    )
 
     _sql_constraints = [
         (
@@ -121,18 +134,20 @@ class AccountDunningRun(models.Model):
     # ---------------------------------------------------------------------------------------
 
     def action_compute(self):
-        """Compute the runs, then send their automatic communications."""
+        """Compute the runs, then send their automatic communications: at once, or in the
+        background when they are many (see ``_send_or_defer``)."""
         waiting = self.env["account.dunning.communication"].search(
             [("state", "=", "waiting_rates"), ("company_id", "in", self.company_id.ids)]
         )
         for run in self:
             run._compute_communications()
         pending = (self.communication_ids | waiting).filtered(lambda comm: comm.state == "to_send")
-        if len(pending) <= SYNC_SEND_LIMIT:
-            self._send_per_company(pending)
-        else:
-            self.env.ref("account_dunning_fr.ir_cron_account_dunning_run")._trigger()
-        return True
+        return pending._send_or_defer(
+            self.env._(
+                "%(count)s communications to send: they are being sent in the background.",
+                count=len(pending),
+            )
+        )
 
     def action_view_communications(self):
         return self.env["account.dunning.communication"]._action_view([("run_id", "in", self.ids)])
@@ -141,28 +156,84 @@ class AccountDunningRun(models.Model):
     # Engine
     # ---------------------------------------------------------------------------------------
 
-    def _lock_company(self, company):
-        """Take the company's dunning lock for the current transaction, or say who holds it."""
+    @api.model
+    def _try_lock_company(self, company):
+        """Take the company's dunning lock for the current transaction; False when another
+        transaction holds it."""
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, company.id)
         )
-        if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                self.env._(
-                    "A dunning run is already in progress for %(company)s. Try again when it "
-                    "has finished.",
-                    company=company.name,
-                )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _get_in_progress_message(self, company):
+        return self.env._(
+            "A dunning run is already in progress for %(company)s. Try again when it has "
+            "finished.",
+            company=company.name,
+        )
+
+    def _lock_company(self, company):
+        """Take the company's dunning lock for the current transaction, or say who holds it."""
+        if not self._try_lock_company(company):
+            raise UserError(self._get_in_progress_message(company))
+
+    @api.model
+    def _get_today_run(self, company, date):
+        """The run of ``company`` on ``date``, created when missing, under the company's lock:
+        two first computations of a day at once give the "already in progress" message (the
+        second one would otherwise break on the unique date of a company's run)."""
+        self._lock_company(company)
+        run = self.search([("company_id", "=", company.id), ("date", "=", date)])
+        if run:
+            return run
+        try:
+            with self.env.cr.savepoint(flush=True):
+                return self.create({"company_id": company.id, "date": date})
+        except pg_errors.UniqueViolation:  # created and committed since this transaction began
+            raise UserError(self._get_in_progress_message(company)) from None
+
+    def _compute_safely(self):
+        """Compute the run in a savepoint: an error of any kind is not raised but recorded on
+        the run (state *Failed*, the reason in its form), and nothing of the computation is
+        kept. Returns whether the run was computed."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._compute_communications()
+        except Exception as error:  # any error of one company: recorded on its run
+            _logger.exception("Dunning of %s failed", self.company_id.name)
+            self.env.invalidate_all()
+            reason = (
+                str(error.args[0])
+                if isinstance(error, UserError)
+                else f"{type(error).__name__}: {error}"
             )
+            message = self.env._(
+                "%(datetime)s: computation failed, nothing was created: %(reason)s",
+                datetime=format_datetime(self.env, fields.Datetime.now()),
+                reason=reason,
+            )
+            self.write(
+                {
+                    "state": "failed",
+                    "failure_reason": reason,
+                    "log": "\n\n".join(filter(None, [self.log, message])),
+                }
+            )
+            return False
+        return True
 
     def _compute_communications(self):
         """Create the communications of the run: set-based, idempotent.
 
         Invoices already held by a pending communication are skipped, and an invoice never
         gets two communications on the same day, so computing again creates no duplicate.
+        Each computation appends its summary to the run's log.
         """
         self.ensure_one()
         self._lock_company(self.company_id)
+        previous_log = self.log
         self.log = False  # _create_communications() may note a missing reference rate here
         self._check_commitments(self.company_id, self.date)
         self.env["account.dunning.communication"]._resume_waiting(self.company_id)
@@ -171,18 +242,22 @@ class AccountDunningRun(models.Model):
         communications = self._create_communications(rows, notes=notes)
         self._update_next_dates(self.company_id)
         summary = self.env._(
-            "%(invoices)s invoice(s) reached a new level; %(comms)s communication(s) created.",
+            "%(datetime)s: %(invoices)s invoice(s) reached a new level; %(comms)s "
+            "communication(s) created.",
+            datetime=format_datetime(self.env, fields.Datetime.now()),
             invoices=len(rows),
             comms=len(communications),
         )
         if len(notes) > LOG_LIMIT:
             more = len(notes) - LOG_LIMIT
             notes = notes[:LOG_LIMIT] + [self.env._("... and %(count)s more.", count=more)]
+        log = "\n".join(filter(None, [summary, self.log, *notes]))
         self.write(
             {
                 "state": "done",
                 "computed_at": fields.Datetime.now(),
-                "log": "\n".join(filter(None, [summary, self.log, *notes])),
+                "failure_reason": False,
+                "log": "\n\n".join(filter(None, [previous_log, log])),
             }
         )
         return communications
@@ -207,6 +282,15 @@ class AccountDunningRun(models.Model):
                         "%(invoice)s skipped: already reminded on %(date)s.",
                         invoice=row["name"],
                         date=format_date(self.env, row["last_date"]),
+                    )
+                )
+            elif row["reason"] == "cancelled":
+                notes.append(
+                    self.env._(
+                        "%(invoice)s skipped: its communication of level %(level)s was cancelled "
+                        "today; it waits for the next day.",
+                        invoice=row["name"],
+                        level=levels.browse(row["level_id"]).name,
                     )
                 )
             else:
@@ -252,6 +336,7 @@ class AccountDunningRun(models.Model):
                  WHERE inv.policy_id IS NOT NULL
                    AND inv.held_by IS NULL
                    AND (inv.last_date IS NULL OR inv.last_date < %(date)s)
+                   AND NOT %(cancelled)s
                    -- penalty invoices only at the levels that say so
                    AND (NOT inv.is_penalty
                         OR COALESCE(ovr.dun_penalty_invoices, nxt_level.dun_penalty_invoices))
@@ -264,8 +349,30 @@ class AccountDunningRun(models.Model):
                 levels=LEVELS_CTE,
                 inv=self._open_invoices_cte(),
                 next_level=self._next_level_join(),
+                cancelled=self._cancelled_today_sql(),
                 date=self.date,
             )
+        )
+
+    def _cancelled_today_sql(self):
+        """Condition on invoice ``inv`` at the level the run gives it: a communication of that
+        level with the invoice, never sent, was cancelled on the run date, or was of the run
+        date and was cancelled. The person who cancelled the draft decided: the invoice waits
+        for the next day, or for a later level. (A sent communication cancelled puts its
+        invoices back where they were: the next run reminds them again.)"""
+        self.env["account.dunning.communication"].flush_model(
+            ["state", "level_id", "date", "cancel_date", "sent_date"]
+        )
+        return SQL(
+            """EXISTS (
+                SELECT 1 FROM account_dunning_communication_line ccl
+                  JOIN account_dunning_communication cc ON cc.id = ccl.communication_id
+                 WHERE ccl.move_id = inv.id
+                   AND cc.state = 'cancelled'
+                   AND cc.sent_date IS NULL
+                   AND cc.level_id = COALESCE(ovr.id, nxt.id)
+                   AND (cc.date = %(date)s OR cc.cancel_date = %(date)s))""",
+            date=self.date,
         )
 
     def _select_skipped(self):
@@ -280,6 +387,7 @@ class AccountDunningRun(models.Model):
                 SELECT inv.name, inv.held_by, inv.last_date, COALESCE(ovr.id, nxt.id) AS level_id,
                        CASE WHEN inv.held_by IS NOT NULL THEN 'pending'
                             WHEN inv.last_date >= %(date)s THEN 'same_day'
+                            WHEN %(cancelled)s THEN 'cancelled'
                             ELSE 'gap' END AS reason,
                        inv.last_date + nxt.min_gap_days AS not_before
                   FROM inv
@@ -288,12 +396,14 @@ class AccountDunningRun(models.Model):
                    AND (ovr.id IS NOT NULL OR nxt.id IS NOT NULL)
                    AND (inv.held_by IS NOT NULL
                         OR inv.last_date >= %(date)s
-                        OR (ovr.id IS NULL AND inv.last_date + nxt.min_gap_days > %(date)s))
+                        OR (ovr.id IS NULL AND inv.last_date + nxt.min_gap_days > %(date)s)
+                        OR %(cancelled)s)
                  ORDER BY inv.partner_id, inv.due, inv.id
                 """,
                 levels=LEVELS_CTE,
                 inv=self._open_invoices_cte(),
                 next_level=self._next_level_join(),
+                cancelled=self._cancelled_today_sql(),
                 date=self.date,
             )
         )
@@ -821,34 +931,95 @@ class AccountDunningRun(models.Model):
         ]
 
     @api.model
-    def _cron_run_dunning(self, batch_size=SEND_BATCH_SIZE):
+    def _send_queue_batch(self, batch_size=None):
+        """Send one batch of the queue, in one company: the company of the oldest queued
+        communication, as many as its *Send Batch Size* (or ``batch_size``). Returns
+        ``(done, remaining)``: how many left the queue, how many are still in it. ``done`` is 0
+        when none could (all held by another transaction), so that the caller stops."""
+        Communication = self.env["account.dunning.communication"]
+        domain = self._get_sending_queue_domain()
+        first = Communication.search(domain, limit=1, order="id")
+        if not first:
+            return 0, 0
+        company = first.company_id
+        batch = Communication.search(
+            [*domain, ("company_id", "=", company.id)],
+            limit=batch_size or company.dunning_send_batch_size,
+            order="id",
+        )
+        self._send_per_company(batch)
+        batch.invalidate_recordset()
+        batch._notify_sent_in_background(domain)
+        still_queued = batch.filtered_domain(domain)
+        return len(batch - still_queued), Communication.search_count(domain)
+
+    @api.model
+    def _cron_run_dunning(self, batch_size=None):
         """Daily dunning of every company. Each call does one unit of work (one company's
         computation, or one batch of sending) that the cron framework commits, and reports the
-        remaining work so the framework calls again at once."""
+        remaining work so the framework calls again at once.
+
+        A company whose computation fails is recorded as failed on its run and left alone
+        until the next day (or until a person computes it again); a company whose run is in
+        progress in another transaction is tried again a few minutes later. *Run Manually*,
+        which the framework does not call again, does the whole day (see ``_run_manually``)."""
+        if not self.env.context.get("cron_id"):
+            return self._run_manually(batch_size)
         today = fields.Date.context_today(self)
-        Communication = self.env["account.dunning.communication"]
         # a handful of companies: pylint: disable-next=no-search-all
         companies = self.env["res.company"].search([])
         runs = self.search([("date", "=", today), ("company_id", "in", companies.ids)])
-        todo_companies = companies - runs.filtered(lambda run: run.state == "done").company_id
-        queue_domain = self._get_sending_queue_domain()
-        if todo_companies:
-            company = todo_companies[0]
-            run = runs.filtered(lambda r: r.company_id == company) or self.create(
-                {"company_id": company.id, "date": today}
-            )
+        todo = companies - runs.filtered(lambda run: run.state in ("done", "failed")).company_id
+        busy = self.env["res.company"]
+        for company in todo:
             try:
-                run.with_company(company)._compute_communications()
-            except UserError as error:  # another run holds the company's lock
-                _logger.warning("Dunning of %s skipped: %s", company.name, error)
-            remaining = len(todo_companies) - 1 + Communication.search_count(queue_domain)
+                run = self._get_today_run(company, today)
+            except UserError as error:  # another transaction computes the company
+                _logger.info("Dunning of %s postponed: %s", company.name, error)
+                busy |= company
+                continue
+            run.with_company(company)._compute_safely()
+            if busy:  # tried again in a few minutes
+                self.env.ref(DAILY_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=5))
+            remaining = len(todo - busy - company) + self.env[
+                "account.dunning.communication"
+            ].search_count(self._get_sending_queue_domain())
             self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
             return
-        batch = Communication.search(queue_domain, limit=batch_size, order="id")
-        self._send_per_company(batch)
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=Communication.search_count(queue_domain)
-        )
+        if busy:  # tried again in a few minutes
+            self.env.ref(DAILY_CRON)._trigger(fields.Datetime.now() + timedelta(minutes=5))
+        done, remaining = self._send_queue_batch(batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _run_manually(self, batch_size=None):
+        """*Run Manually* of the daily action, in the person's request: the computation of
+        every company not computed today (failed ones again), then sending for
+        MANUAL_RUN_SEND_SECONDS; what is left is sent by the scheduled action in the
+        background. A company computed by another transaction gives the "already in
+        progress" message."""
+        today = fields.Date.context_today(self)
+        # a handful of companies: pylint: disable-next=no-search-all
+        for company in self.env["res.company"].search([]):
+            run = self._get_today_run(company, today)
+            if run.state != "done":
+                run.with_company(company)._compute_safely()
+        started, sent, remaining = time.monotonic(), 0, 0
+        while time.monotonic() - started < MANUAL_RUN_SEND_SECONDS:
+            done, remaining = self._send_queue_batch(batch_size)
+            sent += done
+            if not (done and remaining):
+                break
+        if remaining:
+            self.env.ref(SEND_CRON)._trigger()
+        self.env["ir.cron"]._notify_progress(done=sent, remaining=0)
+
+    @api.model
+    def _cron_send_queue(self, batch_size=None):
+        """Send what is waiting in the queue (large validations, retries and computations
+        sent in the background): one committed batch per call, with its progress."""
+        done, remaining = self._send_queue_batch(batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
     def _send_per_company(self, communications):
@@ -875,17 +1046,14 @@ class AccountDunningRun(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
 
     @api.model
-    def _run_daily(self, batch_size=SEND_BATCH_SIZE):
+    def _run_daily(self, batch_size=None):
         """The whole daily dunning in the current transaction (demo database, benchmark)."""
         today = fields.Date.context_today(self)
-        runs = self.search([("date", "=", today)])
         # a handful of companies: pylint: disable-next=no-search-all
         for company in self.env["res.company"].search([]):
-            run = runs.filtered(lambda r, c=company: r.company_id == c) or self.create(
-                {"company_id": company.id, "date": today}
-            )
-            run.with_company(company)._compute_communications()
-        Communication = self.env["account.dunning.communication"]
-        while batch := Communication.search(self._get_sending_queue_domain(), limit=batch_size):
-            self._send_per_company(batch)
+            run = self._get_today_run(company, today)
+            if run.state != "done":
+                run.with_company(company)._compute_safely()
+        while self._send_queue_batch(batch_size)[0]:
+            pass
         return self.search([("date", "=", today)])

@@ -29,7 +29,11 @@ DEFAULT_LEVELS = [
 class ResCompany(models.Model):
     _name = "res.company"
     _inherit = ["res.company", "account.dunning.bounds.mixin"]
-    _dunning_bounds = {"dunning_posting_delay_days": (0, 30)}
+    _dunning_bounds = {
+        "dunning_posting_delay_days": (0, 30),
+        "dunning_send_batch_size": (1, 500),
+        "dunning_background_threshold": (0, 10000),
+    }
 
     dunning_penalty_clause_id = fields.Many2one(
         "account.dunning.penalty.clause",
@@ -113,6 +117,20 @@ class ResCompany(models.Model):
         string="Dunning Sender",
         help="Address the dunning emails are sent from and answered to, e.g. "
         '"Credit Department <credit@example.com>". Empty: the company\'s name and email.',
+    )
+    dunning_send_batch_size = fields.Integer(
+        string="Send Batch Size",
+        default=20,
+        help="Communications the scheduled action sends per transaction. Each batch renders "
+        "its PDFs and queues its emails, about a second per communication: keep a batch far "
+        "below the time limit of a request.",
+    )
+    dunning_background_threshold = fields.Integer(
+        string="Background Sending Above",
+        default=20,
+        help="When more communications than this are validated, retried or computed at once, "
+        "they are sent by the scheduled action in the background, batch after batch, instead "
+        "of during the click.",
     )
 
     @api.constrains("dunning_email_from")

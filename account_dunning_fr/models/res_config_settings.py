@@ -19,3 +19,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_indemnity_product_id = fields.Many2one(
         related="company_id.dunning_indemnity_product_id", readonly=False
     )
+    dunning_send_batch_size = fields.Integer(
+        related="company_id.dunning_send_batch_size", readonly=False
+    )
+    dunning_background_threshold = fields.Integer(
+        related="company_id.dunning_background_threshold", readonly=False
+    )
