@@ -19,6 +19,7 @@ from . import (
     account_payment_term,
     ir_actions_report,
     ir_module_module,
+    report_dunning_claim_declaration,
     report_dunning_court_dossier,
     report_dunning_formal_notice,
     report_dunning_letter,
@@ -26,4 +27,5 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_partner_insolvency,
 )
