@@ -57,7 +57,7 @@ class ReportDunningClaimDeclaration(models.AbstractModel):
             "doc_ids": partners.ids,
             "doc_model": "res.partner",
             "docs": partners,
-            "lang": lang,
+            "declaration_lang": lang,
             "company": company,
             "as_of": fields.Date.context_today(self),
             "declarations": declarations,
