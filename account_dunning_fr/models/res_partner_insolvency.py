@@ -15,6 +15,9 @@ from .dunning_legal_forms import LEGAL_FORM_SELECTION
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 
 
+# The customer's legal identity and proceedings live apart from res_partner.py's dunning and
+# credit fields (one subject per file): a second extension of the same model, on purpose.
+# pylint: disable=consider-merging-classes-inherited
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
