@@ -329,6 +329,8 @@ class TestInsolvencyCourtDocuments(InsolvencyMixin, DocumentsCase):
         self.assertPdfContains(pdf, "Tribunal de commerce de Bordeaux")
         self.assertPdfContains(pdf, "Maître Hélène Roux")
         self.assertPdfContains(pdf, "8 cours de l'Intendance")
+        for heading in ("Créancier", "Débiteur", "Montant déclaré", "Factures", "Échéance"):
+            self.assertPdfContains(pdf, heading, "in French")
         self.assertPdfContains(pdf, "Fournitures Dupont SAS", "the creditor")
         self.assertPdfContains(pdf, "RCS Lyon 732 829 320")
         self.assertPdfContains(pdf, "Claire Dupont, présidente")
