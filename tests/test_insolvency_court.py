@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import format_amount, format_date
 
@@ -108,9 +109,13 @@ class TestInsolvencyCourt(InsolvencyMixin, DunningCase):
         days_c = (as_of - date(2026, 3, 20)).days
         self.assertEqual(penalties[inv_c.id]["interest"], interest(1200, RATE_2026_H1, days_c))
         self.assertEqual(penalties[inv_c.id]["indemnity"], 40.0)
-        # The dunning goes on for C only: A and B are declared, not dunned.
+        # The dunning goes on for C only: A and B are declared, not dunned nor invoiced.
         comms = self._run(as_of)
         self.assertEqual(comms.line_ids.move_id, inv_c)
+        with self.assertRaises(UserError):
+            self.env["account.move"]._dunning_create_penalty_invoices(inv_a, as_of)
+        charge = self.env["account.move"]._dunning_create_penalty_invoices(inv_a | inv_c, as_of)
+        self.assertEqual(charge.invoice_line_ids.dunning_penalty_source_id, inv_c)
 
     def test_claim_declaration_by_nature(self):
         inv_a, inv_b, inv_c = self._three_invoices(self.customer)
@@ -306,6 +311,13 @@ class TestInsolvencyCourt(InsolvencyMixin, DunningCase):
 
 @tagged("post_install", "-at_install")
 class TestInsolvencyCourtDocuments(InsolvencyMixin, DocumentsCase):
+    def test_declaration_of_claim_only_in_proceedings(self):
+        self._invoices([(self.customer_2, date(2026, 1, 15), 100.0)])
+        with self.assertRaises(UserError):
+            self.env.ref(CLAIM_DECLARATION)._render_qweb_html(
+                "account_dunning_fr.report_dunning_claim_declaration", self.customer_2.ids
+            )
+
     def test_declaration_of_claim_pdf(self):
         self.company.write(
             {

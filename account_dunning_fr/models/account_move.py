@@ -604,6 +604,13 @@ class AccountMove(models.Model):
         groups = defaultdict(list)
         for move in late_moves:
             penalty = penalties.get(move.id)
+            partner = move.commercial_partner_id
+            if is_frozen_claim(
+                partner.dunning_insolvency_state,
+                partner.dunning_insolvency_judgment_date,
+                move.invoice_date,
+            ):
+                continue  # declared in the insolvency proceedings, never invoiced
             if penalty and (penalty["interest"] > 0 or penalty["indemnity"] > 0):
                 groups[move.company_id, move.commercial_partner_id, move.currency_id].append(move)
         if not groups:

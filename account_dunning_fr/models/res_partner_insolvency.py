@@ -7,7 +7,6 @@ each company declares."""
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_insolvency import is_frozen_claim
@@ -173,19 +172,6 @@ class ResPartner(models.Model):
 
     def action_dunning_print_claim_declaration(self):
         """The Declaration of Claim (déclaration de créance) of the current company."""
-        partners = self.commercial_partner_id
-        if not all(partners.mapped("dunning_insolvency_state")):
-            raise UserError(
-                self.env._(
-                    "%(customers)s is not in insolvency proceedings: there is no claim to "
-                    "declare.",
-                    customers=", ".join(
-                        partners.filtered(lambda p: not p.dunning_insolvency_state).mapped(
-                            "display_name"
-                        )
-                    ),
-                )
-            )
         return self.env.ref(
             "account_dunning_fr.action_report_dunning_claim_declaration"
-        ).report_action(partners)
+        ).report_action(self.commercial_partner_id)
