@@ -23,6 +23,7 @@ class ResPartner(models.Model):
     dunning_legal_form = fields.Selection(
         LEGAL_FORM_SELECTION,
         string="Legal Form",
+        groups=ACCOUNTING_GROUPS,
         help="Decides the court of an order for payment: the tribunal de commerce for traders, "
         "artisans and commercial companies, the tribunal judiciaire for the others (liberal "
         "professions, associations, farmers, civil companies). Unknown: the court dossier asks "
@@ -30,11 +31,13 @@ class ResPartner(models.Model):
     )
     dunning_rcs_city = fields.Char(
         string="RCS Registry",
+        groups=ACCOUNTING_GROUPS,
         help="City of the registry (greffe) where the company is registered, e.g. Lyon: "
         "printed with the SIREN as « RCS Lyon 732 829 320 ».",
     )
     dunning_legal_representative = fields.Char(
         string="Legal Representative",
+        groups=ACCOUNTING_GROUPS,
         help="Name and function of the person who represents the company, e.g. « Paul Martin, "
         "gérant ».",
     )
