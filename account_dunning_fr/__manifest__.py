@@ -47,6 +47,8 @@
         "views/account_dunning_dispute_reason_views.xml",
         "views/account_dunning_worklist_views.xml",
         "views/account_dunning_menus.xml",
+        "reports/account_dunning_claim_declaration_reports.xml",
+        "reports/account_dunning_claim_declaration_templates.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -216,6 +216,9 @@ def _setup_company(env, company, rename):
         "vat": fr_vat(siren),
         "company_registry": siren,
         "dunning_signatory_name": COMPANY["signatory"],  # formal notices must be signed
+        "dunning_legal_form": "sas",  # parties of the court dossier and the claim declaration
+        "dunning_rcs_city": COMPANY["city"],
+        "dunning_legal_representative": f"{COMPANY['signatory']}, présidente",
     }
     if rename:
         vals["name"] = COMPANY["name"]
@@ -311,6 +314,8 @@ def _create_customers(env, company, rng, copy=1):
             "website": f"https://{domain}.example" if domain else False,
             "company_registry": siren,
             "vat": fr_vat(siren),
+            # the legal form its name states decides the court; the others stay unknown
+            "dunning_legal_form": {"SARL": "sarl", "SAS": "sas"}.get(base[0].rsplit(" ", 1)[-1]),
         }
         if "siret" in Partner._fields:
             vals["siret"] = siret_from_siren(siren)

@@ -238,6 +238,7 @@ class TestDocuments(DocumentsCase):
 
     def test_court_dossier_for_a_professional(self):
         self.env.user.lang = "fr_FR"
+        self.customer.dunning_legal_form = "sarl"  # a commercial company: tribunal de commerce
         inv = self._invoices([(self.customer, date(2025, 12, 31), 6000.0)])
         self._comm(self.level_1, inv, date(2026, 1, 12), sent=True)
         notice = self._comm(self.level_notice, inv, date(2026, 2, 16), sent=True)

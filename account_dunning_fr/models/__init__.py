@@ -23,6 +23,7 @@ from . import (
     mail_mail,
     mail_message,
     mail_notification,
+    report_dunning_claim_declaration,
     report_dunning_court_dossier,
     report_dunning_formal_notice,
     report_dunning_letter,
@@ -30,4 +31,5 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_partner_insolvency,
 )

@@ -15,6 +15,7 @@ from odoo.tools import SQL, format_date, format_datetime
 from .account_dunning_communication import PENDING_STATES, SEND_CRON
 from .account_dunning_level import PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
+from .dunning_insolvency import DUNNED_DESPITE_PROCEEDINGS_SQL
 from .res_partner import HANDED_OVER_STATES
 
 _logger = logging.getLogger(__name__)
@@ -450,10 +451,11 @@ class AccountDunningRun(models.Model):
                    AND m.invoice_date_due IS NOT NULL
                    AND m.dunning_disputed IS NOT TRUE
                    AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
-                   AND p.dunning_insolvency_state IS NULL
+                   AND %(not_frozen)s
                    AND %(not_paused)s
             )
             """,
+            not_frozen=DUNNED_DESPITE_PROCEEDINGS_SQL,
             policy=self._policy_sql(self.company_id),
             company_id=self.company_id.id,
             open_states=OPEN_PAYMENT_STATES,
@@ -858,7 +860,12 @@ class AccountDunningRun(models.Model):
         """Store on each open invoice of ``company`` the earliest date of its next level."""
         self.env["account.move"].flush_model()
         self.env["res.partner"].flush_model(
-            ["dunning_policy_id", "dunning_excluded", "dunning_insolvency_state"]
+            [
+                "dunning_policy_id",
+                "dunning_excluded",
+                "dunning_insolvency_state",
+                "dunning_insolvency_judgment_date",
+            ]
         )
         self.env["account.dunning.level"].flush_model()
         where_ids = SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
@@ -874,7 +881,7 @@ class AccountDunningRun(models.Model):
                             AND m.invoice_date_due IS NOT NULL
                             AND m.dunning_disputed IS NOT TRUE
                             AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
-                            AND p.dunning_insolvency_state IS NULL
+                            AND %(not_frozen)s
                             AND %(not_paused)s) AS is_open
                       FROM account_move m
                       JOIN res_partner p ON p.id = m.commercial_partner_id
@@ -910,6 +917,7 @@ class AccountDunningRun(models.Model):
                 where_ids=where_ids,
                 today=fields.Date.context_today(self),
                 not_paused=self._not_paused_sql(fields.Date.context_today(self)),
+                not_frozen=DUNNED_DESPITE_PROCEEDINGS_SQL,
             )
         )
         self.env["account.move"].invalidate_model(["dunning_next_date"])

@@ -12,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from .account_payment_term import legal_cap_date
+from .dunning_insolvency import interest_stop_date, is_frozen_claim
 from .dunning_notes import post_notes
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 from .late_interest import interest_segments, semester_start
@@ -487,6 +488,7 @@ class AccountMove(models.Model):
             [
                 "move_type",
                 "state",
+                "invoice_date",
                 "invoice_date_due",
                 "commercial_partner_id",
                 "company_id",
@@ -497,7 +499,13 @@ class AccountMove(models.Model):
                 "dunning_is_penalty_invoice",
             ]
         )
-        self.commercial_partner_id.fetch(["dunning_insolvency_state", "dunning_customer_kind"])
+        self.commercial_partner_id.fetch(
+            [
+                "dunning_insolvency_state",
+                "dunning_insolvency_judgment_date",
+                "dunning_customer_kind",
+            ]
+        )
         # Penalty invoices bear no interest and no indemnity of their own (C. civ. 1343-2).
         invoices = self.filtered(
             lambda m: m.move_type == "out_invoice"
@@ -517,8 +525,17 @@ class AccountMove(models.Model):
         for move in invoices:
             clause = clauses.get(move.id)
             partner = move.commercial_partner_id
-            if not clause or move.dunning_disputed or partner.dunning_insolvency_state:
-                continue  # disputed or in insolvency proceedings: nothing claimable accrues
+            if not clause or move.dunning_disputed:
+                continue  # disputed: nothing claimable accrues
+            # Insolvency proceedings: interest stops at the opening judgment (L622-28), the
+            # indemnity is owed if the invoice was late at the judgment; nothing accrues while
+            # the judgment date is unknown; a claim born after it accrues normally (L622-17).
+            proceedings = partner.dunning_insolvency_state, partner.dunning_insolvency_judgment_date
+            stop = interest_stop_date(*proceedings, move.invoice_date)
+            if is_frozen_claim(*proceedings, move.invoice_date) and (
+                not stop or stop < move.invoice_date_due
+            ):
+                continue
             move_payments = [(day, amount) for day, amount, _refund in payments.get(move.id, [])]
             credited = sum(amount for _day, amount, refund in payments.get(move.id, []) if refund)
             if (
@@ -545,6 +562,8 @@ class AccountMove(models.Model):
             def rate_of(semester, clause=clause):
                 return clause._rate_for_semester(rate_table, semester)
 
+            late = end > move.invoice_date_due
+            end = min(end, stop) if stop else end
             segments, interest = [], 0.0
             if start and start <= end:
                 segments = interest_segments(start, end, move.amount_total, move_payments, rate_of)
@@ -554,7 +573,6 @@ class AccountMove(models.Model):
                         start, min(charged_until, end), move.amount_total, move_payments, rate_of
                     )
                     interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
-            late = end > move.invoice_date_due
             indemnity = indemnity_company = 0.0
             if late and clause.indemnity and not consumer and not indemnity_charged:
                 # 40 EUR (D441-5); in another currency, converted once, at the due date.
@@ -586,6 +604,13 @@ class AccountMove(models.Model):
         groups = defaultdict(list)
         for move in late_moves:
             penalty = penalties.get(move.id)
+            partner = move.commercial_partner_id
+            if is_frozen_claim(
+                partner.dunning_insolvency_state,
+                partner.dunning_insolvency_judgment_date,
+                move.invoice_date,
+            ):
+                continue  # declared in the insolvency proceedings, never invoiced
             if penalty and (penalty["interest"] > 0 or penalty["indemnity"] > 0):
                 groups[move.company_id, move.commercial_partner_id, move.currency_id].append(move)
         if not groups:

@@ -35,9 +35,9 @@ def ageing_labels(env):
     }
 
 
-def partner_identifiers(env, partner):
-    """Lines identifying a company or a person in a legal document: SIREN (first nine digits of
-    the SIRET or of the company ID), SIRET, VAT number."""
+def partner_registration(partner):
+    """(SIREN, SIRET, company ID) of a company: the SIREN is the first nine digits of the SIRET
+    or of the company ID; empty strings when unknown."""
     partner = partner.commercial_partner_id
     siret = re.sub(r"\D", "", partner["siret"] or "") if "siret" in partner._fields else ""
     registry = re.sub(r"\s", "", partner.company_registry or "")
@@ -45,9 +45,21 @@ def partner_identifiers(env, partner):
     if not siren and re.fullmatch(r"\d{9}(\d{5})?", registry):
         siren = registry[:9]
         siret = siret or (registry if len(registry) == 14 else "")
+    return siren, siret, registry
+
+
+def format_siren(siren):
+    return f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+
+
+def partner_identifiers(env, partner):
+    """Lines identifying a company or a person in a legal document: SIREN (first nine digits of
+    the SIRET or of the company ID), SIRET, VAT number."""
+    partner = partner.commercial_partner_id
+    siren, siret, registry = partner_registration(partner)
     identifiers = []
     if siren:
-        number = f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+        number = format_siren(siren)
         identifiers.append(env._("SIREN: %(number)s", number=number))
     if siret:
         identifiers.append(env._("SIRET: %(number)s", number=siret))

@@ -132,6 +132,18 @@ class ResCompany(models.Model):
         "they are sent by the scheduled action in the background, batch after batch, instead "
         "of during the click.",
     )
+    dunning_court_name = fields.Char(
+        string="Commercial Court",
+        help="Court named on the court dossiers of debtors who go before the tribunal de "
+        "commerce, where a tribunal des activités économiques has replaced it, e.g. « Tribunal "
+        "des activités économiques de Lyon ». Empty: the tribunal de commerce of the debtor's "
+        "city. A customer's own court of the dossier comes first.",
+    )
+    dunning_legal_form = fields.Selection(related="partner_id.dunning_legal_form", readonly=False)
+    dunning_rcs_city = fields.Char(related="partner_id.dunning_rcs_city", readonly=False)
+    dunning_legal_representative = fields.Char(
+        related="partner_id.dunning_legal_representative", readonly=False
+    )
 
     @api.constrains("dunning_email_from")
     def _check_dunning_email_from(self):

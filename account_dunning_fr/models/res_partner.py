@@ -423,7 +423,12 @@ class ResPartner(models.Model):
             vals = dict(vals, dunning_credit_hold_reason="manual")
         if "dunning_credit_hold" in vals and not vals["dunning_credit_hold"]:
             vals = dict(vals, dunning_credit_hold_reason=False)
-        insolvency = {"dunning_insolvency_state", "dunning_insolvency_date"} & set(vals)
+        insolvency = {
+            "dunning_insolvency_state",
+            "dunning_insolvency_date",
+            "dunning_insolvency_judgment_date",
+            "dunning_insolvency_representative_id",
+        } & set(vals)
         res = super().write(vals)
         self._dunning_check_company_properties(vals)
         if insolvency:
@@ -456,8 +461,9 @@ class ResPartner(models.Model):
     def _dunning_schedule_claim_declaration(self):
         """Insolvency proceedings published: remind the collector to declare the claim to the
         court-appointed representative within 2 months of the publication, with what the
-        customer owes to each company of the user. One reminder per proceedings, even once
-        done, whatever the number of saves."""
+        customer owes to each company of the user, by nature (principal, interest to the
+        judgment, indemnities). One reminder per proceedings, even once done, whatever the
+        number of saves; a reminder still open is brought up to date."""
         activity_type = self.env.ref("account_dunning_fr.mail_activity_type_declare_claim")
         partners = self.filtered(lambda p: p.dunning_insolvency_state and p.dunning_insolvency_date)
         if not partners:
@@ -473,52 +479,100 @@ class ResPartner(models.Model):
                 ]
             )
         )
-        done = {(a.res_id, a.date_deadline) for a in existing}
+        activities = {(a.res_id, a.date_deadline): a for a in existing}
         company = self.env.company
-        exposures = partners._dunning_get_exposures(self.env.companies | company)
-        states = dict(self._fields["dunning_insolvency_state"]._description_selection(self.env))
+        claims = {
+            other: partners._dunning_get_claim_declarations(other)
+            for other in self.env.companies | company
+        }
         model_id = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         for partner in partners:
             deadline = partner.dunning_insolvency_date + relativedelta(
                 months=CLAIM_DECLARATION_MONTHS
             )
-            if (partner.id, deadline) in done:
+            activity = activities.get((partner.id, deadline))
+            if activity and not activity.active:
+                continue  # declared already
+            vals = partner._dunning_claim_declaration_reminder(claims, deadline)
+            if activity:
+                activity.write({"summary": vals["summary"], "note": vals["note"]})
                 continue
-            claim = format_amount(
-                self.env, exposures.get((partner.id, company.id), 0.0), company.currency_id
-            )
-            note = Markup("<p>%s</p>") % self.env._(
-                "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
-                "to the mandataire judiciaire by %(deadline)s at the latest.",
-                proceedings=states[partner.dunning_insolvency_state],
-                date=format_date(self.env, partner.dunning_insolvency_date),
-                amount=claim,
-                deadline=format_date(self.env, deadline),
-            )
-            for other in self.env.companies - company:
-                other_claim = exposures.get((partner.id, other.id), 0.0)
-                if other_claim > 0:
-                    note += Markup("<p>%s</p>") % self.env._(
-                        "%(company)s declares its own claim: %(amount)s.",
-                        company=other.name,
-                        amount=format_amount(self.env, other_claim, other.currency_id),
-                    )
             vals_list.append(
                 {
+                    **vals,
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
-                        "Declare the claim of %(amount)s to the court-appointed representative",
-                        amount=claim,
-                    ),
-                    "note": note,
                     "user_id": (partner.dunning_collector_id or self.env.user).id,
                     "date_deadline": deadline,
                 }
             )
         self.env["mail.activity"].create(vals_list)
+
+    def _dunning_claim_declaration_reminder(self, claims, deadline):
+        """Summary and note of the reminder to declare the claim: ``claims`` are the
+        declarations of each company, {company: {partner id: declaration}}."""
+        self.ensure_one()
+        company = self.env.company
+        currency = company.currency_id
+        states = dict(self._fields["dunning_insolvency_state"]._description_selection(self.env))
+        totals = claims[company][self.id]["totals"]
+        claim = format_amount(self.env, totals.get("total", 0.0), currency)
+        representative = self._dunning_representative_title()
+        if self.dunning_insolvency_representative_id:
+            representative = self.env._(
+                "%(title)s %(name)s",
+                title=representative,
+                name=self.dunning_insolvency_representative_id.display_name,
+            )
+        note = Markup("<p>%s</p>") % self.env._(
+            "%(proceedings)s published on %(date)s: declare the claim (%(amount)s) "
+            "to the %(representative)s by %(deadline)s at the latest.",
+            proceedings=states[self.dunning_insolvency_state],
+            date=format_date(self.env, self.dunning_insolvency_date),
+            amount=claim,
+            representative=representative,
+            deadline=format_date(self.env, deadline),
+        )
+        if self.dunning_insolvency_judgment_date:
+            note += Markup("<p>%s</p>") % self.env._(
+                "Opening judgment of %(judgment)s. To declare: principal %(principal)s, "
+                "interest to the judgment %(interest)s, recovery indemnities %(indemnity)s.",
+                judgment=format_date(self.env, self.dunning_insolvency_judgment_date),
+                principal=format_amount(
+                    self.env,
+                    totals.get("principal_due", 0.0) + totals.get("principal_not_due", 0.0),
+                    currency,
+                ),
+                interest=format_amount(self.env, totals.get("interest", 0.0), currency),
+                indemnity=format_amount(self.env, totals.get("indemnity", 0.0), currency),
+            )
+            if totals.get("penalties_invoiced"):
+                note += Markup("<p>%s</p>") % self.env._(
+                    "Penalty invoices issued before the judgment and unpaid: %(amount)s.",
+                    amount=format_amount(self.env, totals["penalties_invoiced"], currency),
+                )
+        else:
+            note += Markup("<p>%s</p>") % self.env._(
+                "Record the date of the opening judgment: the interest to the judgment and the "
+                "indemnities of the invoices late at it are part of the claim."
+            )
+        for other in self.env.companies - company:
+            other_claim = claims[other][self.id]["totals"].get("total", 0.0)
+            if other_claim > 0:
+                note += Markup("<p>%s</p>") % self.env._(
+                    "%(company)s declares its own claim: %(amount)s.",
+                    company=other.name,
+                    amount=format_amount(self.env, other_claim, other.currency_id),
+                )
+        return {
+            "summary": self.env._(
+                "Declare the claim of %(amount)s to the court-appointed representative",
+                amount=claim,
+            ),
+            "note": note,
+        }
 
     def _compute_dunning_communication_count(self):
         groups = self.env["account.dunning.communication"]._read_group(
