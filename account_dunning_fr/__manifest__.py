@@ -46,6 +46,9 @@
         "views/account_dunning_payment_plan_views.xml",
         "views/account_dunning_dispute_reason_views.xml",
         "views/account_dunning_worklist_views.xml",
+        "reports/account_dunning_d441_reports.xml",
+        "reports/account_dunning_d441_templates.xml",
+        "wizards/account_dunning_d441_wizard_views.xml",
         "views/account_dunning_menus.xml",
     ],
     "assets": {

@@ -20,6 +20,7 @@ from . import (
     ir_actions_report,
     ir_module_module,
     report_dunning_court_dossier,
+    report_dunning_d441,
     report_dunning_formal_notice,
     report_dunning_letter,
     report_dunning_statement,
