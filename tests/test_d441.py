@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .document_common import DocumentsCase
 
@@ -375,6 +375,54 @@ class TestD441Report(DocumentsCase):
         self.assertEqual(
             rows["Montant cumulé des factures concernées TTC"],
             [paid_late[key]["amount"] for key in [*BUCKETS, "total"]],
+        )
+
+    def test_one_query_per_table_and_penalty_invoices_left_out(self):
+        self._settle()
+        # A penalty invoice of the year (interest and indemnity of a late invoice): neither
+        # turnover nor a late commercial invoice.
+        with freeze_time("2025-12-20"):
+            penalty = self.env["account.move"]._dunning_create_penalty_invoices(
+                self.moves["late_91"], date(2025, 12, 20)
+            )
+            penalty.action_post()
+        self.assertGreater(penalty.amount_total, 40.0)
+        wizard = self._wizard(with_paid_late=True)
+        wizard.fetch(
+            [
+                "company_id",
+                "date_from",
+                "date_to",
+                "amount_basis",
+                "reference_terms",
+                "with_paid_late",
+            ]
+        )
+        wizard.company_id.fetch(["currency_id"])
+        self.env.flush_all()
+        with self.assertQueryCount(3):  # the year's totals, table I, table II
+            figures = wizard._get_figures()
+        self.assertFigures(figures, self._expected("total"))
+
+    def test_accountant_prints_it_invoicing_clerk_may_not(self):
+        accountant = new_test_user(
+            self.env, login="d441.accountant", groups="account.group_account_user"
+        )
+        self.assertFalse(accountant.has_group("account_dunning_fr.group_dunning_user"))
+        self._settle()
+        wizard = self._wizard().with_user(accountant)
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "account_dunning_fr.report_d441")
+        html, _type = (
+            self.env["ir.actions.report"].with_user(accountant)._render_qweb_html(D441, wizard.ids)
+        )
+        self.assertIn("Tranches de retard de paiement", html.decode())
+        clerk = new_test_user(self.env, login="d441.clerk", groups="account.group_account_invoice")
+        with self.assertRaises(AccessError):
+            self.env["account.dunning.d441.wizard"].with_user(clerk).create({})
+        menus = self.env["ir.ui.menu"].with_user(accountant)._visible_menu_ids()
+        self.assertIn(
+            self.env.ref("account_dunning_fr.menu_account_dunning_d441_reporting").id, menus
         )
 
     def test_bad_dates_are_refused(self):
