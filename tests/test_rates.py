@@ -190,6 +190,43 @@ class TestReferenceRates(TransactionCase):
             self.Rate._cron_check_missing_rates()
             self.assertEqual(self._reminders(), before, "2026 H1 is complete: nothing to remind")
 
+    def test_reminder_from_the_first_day_of_a_semester(self):
+        """On 1 July (and 1 January) a manager gets a to-do for each rate of the new semester
+        that is missing, the very day; none for a semester whose rates are all entered."""
+        manager = new_test_user(self.env, login="dunning.manager.semester", groups=MANAGER_GROUP)
+        with freeze_time("2026-06-30"):  # last day of 2026 H1: its rates are shipped
+            self.Rate._cron_check_missing_rates()
+            self.assertFalse(self._reminders(manager))
+        with freeze_time("2026-07-01"):  # first day of 2026 H2: nothing published yet
+            self.Rate._cron_check_missing_rates()
+            self.assertEqual(
+                sorted(self._reminders(manager).mapped("summary")),
+                [
+                    "Enter the ECB main refinancing rate of 2026 H2",
+                    "Enter the Legal interest rate — creditor is a private individual of 2026 H2",
+                    "Enter the Legal interest rate — other cases of 2026 H2",
+                ],
+            )
+            self.assertEqual(
+                set(self._reminders(manager).mapped("date_deadline")), {date(2026, 7, 1)}
+            )
+        # The three rates of 2027 H1 entered before the semester starts: no reminder on 1 January.
+        self._reminders(manager).action_feedback("Entered")
+        self.Rate.create(
+            [
+                {"kind": kind, "date_start": date(2027, 1, 1), "rate": rate}
+                for kind, rate in (("ecb", 2.0), ("legal_individual", 6.0), ("legal_other", 2.5))
+            ]
+        )
+        with freeze_time("2027-01-01"):
+            self.Rate._cron_check_missing_rates()
+            self.assertFalse(self._reminders(manager))
+        # 1 January 2028 without any rate of 2028 H1: reminded that day.
+        with freeze_time("2028-01-01"):
+            self.Rate._cron_check_missing_rates()
+            self.assertEqual(len(self._reminders(manager)), 3)
+            self.assertIn("2028 H1", self._reminders(manager)[0].summary)
+
     def test_invoicing_user_reads_but_cannot_write(self):
         user = new_test_user(
             self.env, login="invoicing.only", groups="account.group_account_invoice"

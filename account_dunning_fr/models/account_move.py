@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from .account_payment_term import legal_cap_date
 from .dunning_insolvency import interest_stop_date, is_frozen_claim
@@ -243,15 +243,29 @@ class AccountMove(models.Model):
             )
             move.dunning_penalty_error = bool(missing) and Rate._get_incomplete_message(missing)
 
-    @api.depends("partner_id", "company_id", "move_type")
+    @api.depends(
+        "partner_id",
+        "company_id",
+        "move_type",
+        "dunning_is_penalty_invoice",
+        "invoice_payment_term_id",
+        "invoice_date",
+    )
     @api.depends_context("lang")
     def _compute_dunning_legal_mention(self):
-        clauses = self._dunning_customer_invoices()._dunning_get_clauses()
+        invoices = self._dunning_customer_invoices()
+        clauses = invoices._dunning_get_clauses()
         for move in self:
-            clause = clauses.get(move.id)
-            move.dunning_legal_mention = (
-                move._dunning_format_legal_mention(clause) if clause else False
-            )
+            if move not in invoices:
+                move.dunning_legal_mention = False
+            elif move.dunning_is_penalty_invoice:
+                move.dunning_legal_mention = move._dunning_format_penalty_invoice_mention()
+            else:
+                clause = clauses.get(move.id)
+                mentions = [move._dunning_format_discount_mention()]
+                if clause:
+                    mentions.insert(0, move._dunning_format_legal_mention(clause))
+                move.dunning_legal_mention = " ".join(mentions)
 
     @api.depends(
         "move_type",
@@ -372,6 +386,40 @@ class AccountMove(models.Model):
                 amount=amount,
             )
         return mention
+
+    def _dunning_format_discount_mention(self):
+        """The early-payment discount terms (L441-9): those of the invoice's payment term when
+        it grants one, else the usual "no discount" mention."""
+        self.ensure_one()
+        term = self.invoice_payment_term_id
+        if not term.early_discount:
+            return self.env._("No discount for early payment.")
+        mention = self.env._(
+            "Discount for early payment: %(percentage)s %% if paid within %(days)s days of the "
+            "invoice date.",
+            percentage=formatLang(self.env, term.discount_percentage),
+            days=term.discount_days,
+        )
+        if self.invoice_date:
+            mention = self.env._(
+                "Discount for early payment: %(percentage)s %% if paid within %(days)s days of "
+                "the invoice date, by %(date)s.",
+                percentage=formatLang(self.env, term.discount_percentage),
+                days=term.discount_days,
+                date=format_date(self.env, term._get_last_discount_date(self.invoice_date)),
+            )
+        return mention
+
+    def _dunning_format_penalty_invoice_mention(self):
+        """What a penalty invoice states: outside the scope of VAT, with the ground, and payable
+        on receipt. It bears no penalties of its own (C. civ. 1343-2): no L441-10 mention."""
+        self.ensure_one()
+        return self.env._(
+            "VAT not applicable: late-payment interest and the fixed recovery indemnity "
+            "(articles L441-10 and D441-5 of the Code de commerce) compensate for the late "
+            "payment and are not the consideration for a supply of goods or services; they are "
+            "outside the scope of VAT. Payable on receipt. No discount for early payment."
+        )
 
     def _dunning_customer_invoices(self):
         """The moves the dunning is about: customer invoices with a customer (not journal
@@ -615,6 +663,10 @@ class AccountMove(models.Model):
                 groups[move.company_id, move.commercial_partner_id, move.currency_id].append(move)
         if not groups:
             raise UserError(self.env._("There is no late-payment interest or indemnity to charge."))
+        immediate = self.env.ref("account.account_payment_term_immediate", raise_if_not_found=False)
+        immediate = (
+            immediate if immediate and immediate.active else self.env["account.payment.term"]
+        )
         vals_list = []
         for (company, partner, currency), moves in groups.items():
             interest_product = company.dunning_interest_product_id
@@ -692,6 +744,9 @@ class AccountMove(models.Model):
                     "company_id": company.id,
                     "currency_id": currency.id,
                     "invoice_date": as_of,
+                    # Payable on receipt: no payment term of the customer applies.
+                    "invoice_payment_term_id": immediate.id,
+                    "invoice_date_due": as_of,
                     "invoice_origin": self._dunning_penalty_origin(moves),
                     "dunning_is_penalty_invoice": True,
                     "invoice_line_ids": lines,

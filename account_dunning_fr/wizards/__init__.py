@@ -1,5 +1,6 @@
 from . import (
     account_dunning_communication_cancel,
     account_dunning_communication_post,
+    account_dunning_d441_wizard,
     account_dunning_statement_wizard,
 )
