@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import TODAY, DunningCase
 
@@ -63,6 +63,13 @@ class TestLimitationRules(DunningCase):
         self.assertEqual(delivered_before.dunning_limitation_date, date(2030, 3, 10))
         delivered_before.delivery_date = False
         self.assertEqual(self._limitation(delivered_before), [date(2030, 5, 31)])
+
+    def test_delivery_date_entered_on_the_posted_invoice_form(self):
+        inv = self._invoices([(self.customer, date(2025, 6, 30), 1000.0)])
+        with Form(inv) as form:
+            form.delivery_date = date(2025, 4, 30)
+        self.assertEqual(inv.delivery_date, date(2025, 4, 30))
+        self.assertEqual(self._limitation(inv), [date(2030, 4, 30)])
 
     def test_consumer_two_years_from_delivery(self):
         inv = self._invoices([(self.individual, date(2025, 6, 30), 800.0)])
