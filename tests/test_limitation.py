@@ -126,6 +126,8 @@ class TestLimitationRules(DunningCase):
         with freeze_time(TODAY):
             plan.action_cancel()
         self.assertEqual(self._limitation(running), [signed + FIVE_YEARS], "signed all the same")
+        plan.unlink()  # deleted: recorded by mistake
+        self.assertEqual(self._limitation(running), [running.invoice_date + FIVE_YEARS])
         with freeze_time(TODAY), self.assertRaises(ValidationError):
             self._plan(running, signed_date=TODAY + relativedelta(days=1))
 

@@ -138,6 +138,25 @@ class TestPaymentPlanContract(DocumentsCase):
         self.assertPdfContains(pdf, "Fait en deux exemplaires à Lyon, le 02/03/2026.")
         self.assertPdfContains(pdf, f"Échéance n° {len(plan.installment_ids)}")
 
+    def test_single_installment_without_penalties_nor_bank_account(self):
+        self.company.partner_id.bank_ids.unlink()
+        inv = self._invoices([(self.customer, TODAY + D(20), 450.0)])  # not due yet
+        plan = self._plan(inv, installment_count=1)
+        self.assertFalse(plan.penalty_amount)
+        with freeze_time(TODAY):
+            texts = plan.with_context(lang="fr_FR")._get_contract_texts()
+        self.assertEqual(
+            texts["schedule"],
+            "Boulangerie Martin SARL s'engage à payer cette somme en une seule échéance, à la "
+            "date ci-dessous :",
+        )
+        self.assertEqual(
+            texts["penalties"],
+            "Aucune pénalité de retard n'était échue sur ces factures au 02/03/2026.",
+        )
+        self.assertEqual(len(texts["payment_means"]), 1, "by cheque only")
+        self.assertIn("Par chèque à l'ordre de Fournitures Dupont SAS", texts["payment_means"][0])
+
     def _fr_amount(self, amount):
         """``amount`` as the French contract prints it (1 234,56 €)."""
         whole, cents = f"{amount:,.2f}".split(".")

@@ -202,6 +202,12 @@ class AccountDunningPaymentPlan(models.Model):
         if any(plan.state not in ("draft", "cancelled") for plan in self):
             raise UserError(self.env._("Only draft or cancelled payment plans can be deleted."))
 
+    def unlink(self):
+        signed_invoices = self.filtered("signed_date").invoice_ids
+        res = super().unlink()
+        self._dunning_recompute_limitation(signed_invoices)
+        return res
+
     def _get_residuals(self):
         """{plan id: what its invoices still owe, company currency}, one grouped read."""
         groups = self.env["account.move"]._read_group(
@@ -372,6 +378,12 @@ class AccountDunningPaymentPlan(models.Model):
                 "below:",
                 debtor=debtor,
                 count=len(self.installment_ids),
+            )
+            if len(self.installment_ids) > 1
+            else env._(
+                "%(debtor)s undertakes to pay this sum in a single installment, on the date "
+                "below:",
+                debtor=debtor,
             ),
             "breach": env._(
                 "If an installment is not paid within %(days)s days of its date, the plan "
