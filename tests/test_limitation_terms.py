@@ -1,9 +1,12 @@
-"""Limitation periods (5 years for professionals, 2 for consumers, restarted by a partial
-payment, not by a formal notice), the 6-month warning, and the L441-10 caps of payment terms."""
+"""Limitation periods (5 years for professionals, 2 for consumers, from the delivery date or
+else the invoice date, restarted by a partial payment, not by a formal notice), the 6-month
+warning, and the L441-10 caps of payment terms. Delivery dates, expiry, signed plans and court
+claims: tests/test_limitation.py."""
 
 import ast
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
@@ -12,6 +15,8 @@ from odoo.tests import tagged
 from .common import TODAY, DunningCase
 
 D = timedelta
+FIVE_YEARS = relativedelta(years=5)  # C. com. L110-4
+TWO_YEARS = relativedelta(years=2)  # C. conso. L218-2
 
 
 @tagged("post_install", "-at_install")
@@ -42,14 +47,20 @@ class TestLimitation(DunningCase):
         inv, inv_contact = self._invoices(
             [(self.customer, date(2025, 6, 30), 1000.0), (self.contact, date(2024, 2, 29), 500.0)]
         )
-        self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30))
-        self.assertEqual(inv_contact.dunning_limitation_date, date(2029, 2, 28), "the company's")
+        # from the invoice date (no delivery date recorded), not from the due date
+        self.assertEqual(inv.dunning_limitation_date, inv.invoice_date + FIVE_YEARS)
+        self.assertEqual(inv.dunning_limitation_date, date(2030, 5, 31))
+        self.assertEqual(
+            inv_contact.dunning_limitation_date,
+            inv_contact.invoice_date + FIVE_YEARS,
+            "the company's",
+        )
 
     def test_two_years_for_consumers(self):
         inv = self._invoices([(self.individual, date(2025, 6, 30), 1000.0)])
-        self.assertEqual(inv.dunning_limitation_date, date(2027, 6, 30))
+        self.assertEqual(inv.dunning_limitation_date, inv.invoice_date + TWO_YEARS)
         self.individual.dunning_customer_kind = "b2b"  # a sole trader after all
-        self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30))
+        self.assertEqual(inv.dunning_limitation_date, inv.invoice_date + FIVE_YEARS)
 
     def test_only_posted_customer_invoices(self):
         draft = self.env["account.move"].create(
@@ -65,7 +76,7 @@ class TestLimitation(DunningCase):
         self.assertFalse(draft.dunning_limitation_date)
         self.assertFalse(refund.dunning_limitation_date)
         draft.action_post()
-        self.assertEqual(draft.dunning_limitation_date, date(2030, 6, 30))
+        self.assertEqual(draft.dunning_limitation_date, date(2030, 6, 1))
 
     def test_credit_note_does_not_restart_the_period(self):
         inv = self._invoices([(self.customer, date(2025, 6, 30), 1000.0)])
@@ -77,7 +88,9 @@ class TestLimitation(DunningCase):
                 lambda line: line.account_id.account_type == "asset_receivable"
             ).reconcile()
         self.assertEqual(inv.payment_state, "partial")
-        self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30), "the creditor's own act")
+        self.assertEqual(
+            inv.dunning_limitation_date, inv.invoice_date + FIVE_YEARS, "the creditor's own act"
+        )
 
     def test_partial_payment_restarts_the_period(self):
         inv_early, inv_late = self._invoices(
@@ -85,7 +98,9 @@ class TestLimitation(DunningCase):
         )
         self._pay(inv_early, 100.0, date(2025, 6, 1))
         self.assertEqual(
-            inv_early.dunning_limitation_date, date(2030, 6, 30), "paid before the due date"
+            inv_early.dunning_limitation_date,
+            date(2030, 6, 1),
+            "a payment before the due date acknowledges the debt too",
         )
         self._pay(inv_late, 100.0, date(2025, 9, 15))
         self.assertEqual(inv_late.dunning_limitation_date, date(2030, 9, 15))
@@ -98,21 +113,24 @@ class TestLimitation(DunningCase):
         self._sent_formal_notice(inv, date(2025, 9, 1), date(2025, 9, 4))
         self.env.flush_all()
         inv.invalidate_recordset()
-        self.assertEqual(inv.dunning_limitation_date, date(2030, 6, 30))
+        self.assertEqual(inv.dunning_limitation_date, inv.invoice_date + FIVE_YEARS)
 
     def test_near_limitation_warning_and_filter(self):
-        # As of TODAY (2 March 2026), debts time-barred up to 2 September 2026 are near.
+        # As of TODAY (2 March 2026), debts time-barred up to 2 September 2026 are near. The
+        # invoices are dated 30 days before their due dates: the period runs from that date.
         near, edge, far, barred, paid, consumer, consumer_far = self._invoices(
             [
-                (self.customer, date(2021, 8, 1), 1000.0),  # 1 August 2026
-                (self.customer, date(2021, 9, 2), 1000.0),  # 2 September 2026: the last day in
-                (self.customer, date(2021, 9, 3), 1000.0),  # 3 September 2026: out
+                (self.customer, date(2021, 8, 1), 1000.0),  # 2 July 2026
+                (self.customer, date(2021, 10, 2), 1000.0),  # 2 September 2026: the last day in
+                (self.customer, date(2021, 10, 3), 1000.0),  # 3 September 2026: out
                 (self.customer_2, date(2020, 12, 31), 1000.0),  # time-barred already: listed
                 (self.customer, date(2021, 8, 1), 500.0),  # paid in full
-                (self.individual, date(2024, 6, 30), 800.0),  # consumer: 30 June 2026
-                (self.individual, date(2025, 1, 31), 800.0),  # consumer: 31 January 2027
+                (self.individual, date(2024, 6, 30), 800.0),  # consumer: 31 May 2026
+                (self.individual, date(2025, 1, 31), 800.0),  # consumer: 1 January 2027
             ]
         )
+        self.assertEqual(edge.dunning_limitation_date, date(2026, 9, 2))
+        self.assertEqual(far.dunning_limitation_date, date(2026, 9, 3))
         self._pay(paid, 500.0, date(2021, 8, 20))
         invoices = near | edge | far | barred | paid | consumer | consumer_far
         expected = near | edge | barred | consumer

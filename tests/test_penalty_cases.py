@@ -184,7 +184,7 @@ class TestPenaltyCases(DunningCase):
         self.assertTrue(exchange, "an exchange-difference entry was booked")
         self.assertGreater(exchange.date, inv.invoice_date_due)
         self.assertFalse(inv._dunning_get_penalties(date(2026, 3, 2)), "paid on time")
-        self.assertEqual(inv._dunning_get_latest_payment_dates(), {inv.id: date(2026, 1, 20)})
+        self.assertEqual(inv._dunning_get_acknowledgment_dates(), {inv.id: [date(2026, 1, 20)]})
 
     def test_indemnity_is_40_eur_converted_once_at_the_due_date(self):
         # 1,100.00 USD due 31 January 2026: the indemnity is 40.00 EUR; in dollars, its

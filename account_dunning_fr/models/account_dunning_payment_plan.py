@@ -105,6 +105,31 @@ class AccountDunningPaymentPlan(models.Model):
     installment_count = fields.Integer(string="Number of Installments", default=3)
     first_date = fields.Date(string="First Installment", default=fields.Date.context_today)
     note = fields.Text(help="Terms agreed with the customer, printed on the plan.")
+    signed_date = fields.Date(
+        string="Signed On",
+        copy=False,
+        tracking=True,
+        help="Date the customer signed the plan. The signature acknowledges the debt (C. civ. "
+        "2240): the limitation period of the plan's invoices restarts from that date, whatever "
+        "becomes of the plan.",
+    )
+    penalty_mode = fields.Selection(
+        [("waived", "Waived"), ("included", "Included in the plan")],
+        string="Accrued Penalties",
+        required=True,
+        default="waived",
+        help="The late-payment interest and recovery indemnities accrued on the invoices: "
+        "waived if the installments are paid on time, or charged on a penalty invoice added to "
+        "the plan and scheduled with the invoices. The contract states the choice.",
+    )
+    penalty_amount = fields.Monetary(
+        string="Accrued Penalties Amount",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        help="Interest and indemnities accrued on the invoices and not charged yet, when the "
+        "installments were computed, then when the plan was activated.",
+    )
 
     @api.depends("invoice_ids.amount_residual_signed", "amount_total", "state")
     def _compute_amount_paid(self):
@@ -125,6 +150,12 @@ class AccountDunningPaymentPlan(models.Model):
                     self.env._("Choose to whom the debt is handed over on breach.")
                 )
 
+    @api.constrains("signed_date")
+    def _check_signed_date(self):
+        today = fields.Date.context_today(self)
+        if any(plan.signed_date and plan.signed_date > today for plan in self):
+            raise ValidationError(self.env._("A payment plan cannot be signed in the future."))
+
     @api.model_create_multi
     def create(self, vals_list):
         Partner = self.env["res.partner"]
@@ -137,11 +168,23 @@ class AccountDunningPaymentPlan(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("account.dunning.payment.plan") or "/"
                 )
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        signed = plans.filtered("signed_date")
+        signed._dunning_recompute_limitation(signed.invoice_ids)
+        return plans
 
     def write(self, vals):
         self._check_breach_hand_over(vals)
-        return super().write(vals)
+        before = self.invoice_ids
+        res = super().write(vals)
+        if {"signed_date", "invoice_ids"} & set(vals):
+            self._dunning_recompute_limitation(before | self.invoice_ids)
+        return res
+
+    def _dunning_recompute_limitation(self, invoices):
+        """A signature restarts the limitation period of the plan's invoices: recompute them."""
+        Move = self.env["account.move"]
+        self.env.add_to_compute(Move._fields["dunning_limitation_date"], invoices)
 
     def _check_breach_hand_over(self, vals):
         """A plan that hands the debt over on breach decides a hand-over: managers only."""
@@ -159,6 +202,12 @@ class AccountDunningPaymentPlan(models.Model):
         if any(plan.state not in ("draft", "cancelled") for plan in self):
             raise UserError(self.env._("Only draft or cancelled payment plans can be deleted."))
 
+    def unlink(self):
+        signed_invoices = self.filtered("signed_date").invoice_ids
+        res = super().unlink()
+        self._dunning_recompute_limitation(signed_invoices)
+        return res
+
     def _get_residuals(self):
         """{plan id: what its invoices still owe, company currency}, one grouped read."""
         groups = self.env["account.move"]._read_group(
@@ -170,12 +219,47 @@ class AccountDunningPaymentPlan(models.Model):
             for plan in self
         }
 
+    def _get_accrued_penalties(self, as_of):
+        """{plan id: interest and indemnities accrued on its invoices and not charged yet as of
+        ``as_of``, company currency}, in one computation for all the plans."""
+        penalties = self.invoice_ids._dunning_get_penalties(as_of)
+        result = {}
+        for plan in self:
+            total = 0.0
+            for move in plan.invoice_ids:
+                penalty = penalties.get(move.id)
+                if penalty:
+                    total += move.currency_id._convert(
+                        penalty["interest"] + penalty["indemnity"],
+                        plan.currency_id,
+                        plan.company_id,
+                        as_of,
+                    )
+            result[plan.id] = plan.currency_id.round(total)
+        return result
+
+    def _add_penalty_invoices(self, as_of):
+        """Charge the penalties of the plans that include them on penalty invoices (posted, in
+        one batch) and add those to the plans: the installments then cover them as invoices."""
+        plans = self.filtered(lambda p: p.penalty_mode == "included" and p.penalty_amount)
+        if not plans:
+            return
+        Move = self.env["account.move"]
+        penalty_moves = Move._dunning_create_penalty_invoices(plans.invoice_ids, as_of)
+        penalty_moves.action_post()
+        for plan in plans:
+            plan.invoice_ids |= penalty_moves.filtered(
+                lambda m, plan=plan: m.invoice_line_ids.dunning_penalty_source_id & plan.invoice_ids
+            )
+
     def action_generate_installments(self):
         """Replace the installments with equal monthly ones covering what the invoices owe."""
         if any(plan.state != "draft" for plan in self):
             raise UserError(self.env._("Only a draft plan can be rescheduled."))
         residuals = self._get_residuals()
+        penalties = self._get_accrued_penalties(fields.Date.context_today(self))
         for plan in self:
+            plan.penalty_amount = penalties[plan.id]
             if not plan.invoice_ids or plan.installment_count < 1 or not plan.first_date:
                 raise UserError(
                     self.env._(
@@ -183,6 +267,8 @@ class AccountDunningPaymentPlan(models.Model):
                     )
                 )
             total = residuals[plan.id]
+            if plan.penalty_mode == "included":
+                total += plan.penalty_amount
             rounding = plan.currency_id.rounding
             share = float_round(total / plan.installment_count, precision_rounding=rounding)
             amounts = [share] * (plan.installment_count - 1)
@@ -200,6 +286,11 @@ class AccountDunningPaymentPlan(models.Model):
         what they owe, then stop dunning them while the installments are paid."""
         if any(plan.state != "draft" for plan in self):
             raise UserError(self.env._("Only a draft plan can be activated."))
+        today = fields.Date.context_today(self)
+        penalties = self._get_accrued_penalties(today)
+        for plan in self:
+            plan.penalty_amount = penalties[plan.id]
+        self._add_penalty_invoices(today)
         residuals = self._get_residuals()
         others = self.search(
             [
@@ -256,6 +347,131 @@ class AccountDunningPaymentPlan(models.Model):
         return self.env.ref("account_dunning_fr.action_report_dunning_payment_plan").report_action(
             self
         )
+
+    def _get_contract_texts(self):
+        """The clauses of the plan's contract, in the language of the plan's environment: the
+        acknowledgment of debt, the accrued penalties (waived or included), the schedule, the
+        breach, the payment means and the place and date."""
+        self.ensure_one()
+        env, company, currency = self.env, self.company_id, self.currency_id
+        today = fields.Date.context_today(self)
+        creditor, debtor = company.name, self.partner_id.name
+        if self.state == "draft":
+            total = self._get_residuals()[self.id]
+            if self.penalty_mode == "included":
+                total += self.penalty_amount
+        else:
+            total = self.amount_total
+        penalty_date = format_date(env, self.start_date or today)
+        penalty_amount = format_amount(env, self.penalty_amount, currency)
+        texts = {
+            "acknowledgment": env._(
+                "%(debtor)s acknowledges owing %(creditor)s the sum of %(amount)s for the "
+                "invoices listed below, and does not dispute it. This acknowledgment of debt "
+                "interrupts the limitation period (article 2240 of the Code civil).",
+                debtor=debtor,
+                creditor=creditor,
+                amount=format_amount(env, total, currency),
+            ),
+            "schedule": env._(
+                "%(debtor)s undertakes to pay this sum in %(count)s installments, on the dates "
+                "below:",
+                debtor=debtor,
+                count=len(self.installment_ids),
+            )
+            if len(self.installment_ids) > 1
+            else env._(
+                "%(debtor)s undertakes to pay this sum in a single installment, on the date "
+                "below:",
+                debtor=debtor,
+            ),
+            "breach": env._(
+                "If an installment is not paid within %(days)s days of its date, the plan "
+                "lapses: the whole balance becomes due at once, with the late-payment penalties "
+                "provided by law.",
+                days=self.grace_days,
+            ),
+        }
+        if not self.penalty_amount:
+            texts["penalties"] = env._(
+                "No late-payment penalty had accrued on these invoices on %(date)s.",
+                date=penalty_date,
+            )
+        elif self.penalty_mode == "included":
+            texts["penalties"] = env._(
+                "The late-payment penalties and fixed recovery indemnities accrued on these "
+                "invoices up to %(date)s, %(amount)s, are included in this sum and in the "
+                "installments.",
+                date=penalty_date,
+                amount=penalty_amount,
+            )
+        else:
+            texts["penalties"] = env._(
+                "Provided every installment is paid on time, %(creditor)s waives the late-payment "
+                "penalties and fixed recovery indemnities accrued on these invoices up to "
+                "%(date)s, %(amount)s.",
+                creditor=creditor,
+                date=penalty_date,
+                amount=penalty_amount,
+            )
+            texts["breach"] += " " + env._("The penalties waived above are then due again.")
+        bank = company.partner_id.bank_ids[:1]
+        means = []
+        if bank:
+            means.append(
+                env._(
+                    "By bank transfer to %(creditor)s, IBAN %(iban)s, BIC %(bic)s, quoting the "
+                    "reference %(reference)s.",
+                    creditor=bank.partner_id.name or creditor,
+                    iban=bank.acc_number,
+                    bic=bank.bank_bic,
+                    reference=self.name,
+                )
+                if bank.bank_bic
+                else env._(
+                    "By bank transfer to %(creditor)s, IBAN %(iban)s, quoting the reference "
+                    "%(reference)s.",
+                    creditor=bank.partner_id.name or creditor,
+                    iban=bank.acc_number,
+                    reference=self.name,
+                )
+            )
+        address = ", ".join(
+            part
+            for part in (
+                company.street,
+                company.street2,
+                f"{company.zip or ''} {company.city or ''}",
+            )
+            if part and part.strip()
+        )
+        means.append(
+            env._(
+                "By cheque to the order of %(creditor)s, sent to %(address)s, quoting the "
+                "reference %(reference)s.",
+                creditor=creditor,
+                address=address,
+                reference=self.name,
+            )
+            if address
+            else env._(
+                "By cheque to the order of %(creditor)s, quoting the reference %(reference)s.",
+                creditor=creditor,
+                reference=self.name,
+            )
+        )
+        texts["payment_means"] = means
+        contract_date = format_date(env, self.signed_date or self.start_date or today)
+        texts["place_date"] = (
+            env._(
+                "Made in two copies in %(city)s, on %(date)s.",
+                city=company.city,
+                date=contract_date,
+            )
+            if company.city
+            else env._("Made in two copies on %(date)s.", date=contract_date)
+        )
+        return texts
 
     def _log(self, text):
         """One note per plan on the plan and its customer, in one batch. ``text`` is the same

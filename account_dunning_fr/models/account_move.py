@@ -160,8 +160,9 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         help="Date on which the debt becomes time-barred: 5 years (C. com. L110-4), or 2 years "
-        "for consumers (C. conso. L218-2), from the due date or from the latest partial payment "
-        "when later. A formal notice does not interrupt it.",
+        "for consumers (C. conso. L218-2), from the delivery date (else the invoice date), "
+        "restarted by a payment or a signed payment plan made before that date. Empty while a "
+        "court claim filed before it is pending. A formal notice does not interrupt it.",
         groups=ACCOUNTING_GROUPS,
     )
     dunning_limitation_warning = fields.Boolean(
@@ -270,28 +271,42 @@ class AccountMove(models.Model):
     @api.depends(
         "move_type",
         "state",
-        "invoice_date_due",
+        "invoice_date",
+        "delivery_date",
         "amount_residual",
         "payment_state",
         "commercial_partner_id.dunning_customer_kind",
+        "commercial_partner_id.dunning_court_claim_date",
     )
     def _compute_dunning_limitation_date(self):
         invoices = self.filtered(
             lambda move: move.move_type == "out_invoice"
             and move.state == "posted"
-            and move.invoice_date_due
+            and (move.delivery_date or move.invoice_date)
         )
-        latest_payments = invoices._dunning_get_latest_payment_dates()
+        acknowledgments = invoices._dunning_get_acknowledgment_dates()
+        filings = invoices._dunning_get_court_claim_dates()
         invoice_ids = set(invoices._ids)
         for move in self:
             if move.id not in invoice_ids:
                 move.dunning_limitation_date = False
                 continue
-            # A partial payment acknowledges the debt and restarts the period (C. civ. 2240).
-            due = move.invoice_date_due
-            start = max(due, latest_payments.get(move._origin.id, due))
-            years = LIMITATION_YEARS[move.commercial_partner_id.dunning_customer_kind or "b2b"]
-            move.dunning_limitation_date = start + relativedelta(years=years)
+            years = relativedelta(
+                years=LIMITATION_YEARS[move.commercial_partner_id.dunning_customer_kind or "b2b"]
+            )
+            # The period runs from the delivery or the completion of the service (Cass. since
+            # 2020): the recorded delivery date, else the invoice date.
+            limit = (move.delivery_date or move.invoice_date) + years
+            # An acknowledgment (payment, signed payment plan) restarts the period only while
+            # it runs: after expiry nothing revives the debt (C. civ. 2240, 2250).
+            for day in acknowledgments.get(move._origin.id, ()):
+                if day <= limit:
+                    limit = max(limit, day + years)
+            filing = filings.get(move._origin.id)
+            if filing and move.invoice_date and move.invoice_date <= filing <= limit:
+                # Interrupted by the court claim for as long as the proceedings last (2241-2242)
+                limit = False
+            move.dunning_limitation_date = limit
 
     @api.depends_context("dunning_date")
     @api.depends("dunning_limitation_date", "state", "payment_state")
@@ -334,11 +349,12 @@ class AccountMove(models.Model):
         today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
         return today + relativedelta(months=6)
 
-    def _dunning_get_latest_payment_dates(self):
-        """{move id: date of the latest payment matched with the invoice}, in one query.
+    def _dunning_get_acknowledgment_dates(self):
+        """{move id: sorted dates on which the customer acknowledged the debt}, in two queries.
 
-        Only the debtor's payments count: a partial payment acknowledges the debt (C. civ.
-        2240); a credit note is the creditor's own act and does not interrupt the period."""
+        A payment of the debtor acknowledges the debt (C. civ. 2240), and so does a payment plan
+        it signed (its signature date); a credit note is the creditor's own act and the
+        exchange-difference entries Odoo books are no payment: neither counts."""
         move_ids = [move_id for move_id in self._origin.ids if move_id]
         if not move_ids:
             return {}
@@ -347,10 +363,12 @@ class AccountMove(models.Model):
             ["debit_move_id", "credit_move_id", "max_date"]
         )
         self.flush_model(["move_type", "origin_payment_id", "statement_line_id"])
-        rows = self.env.execute_query(
+        self.env["account.dunning.payment.plan"].flush_model(["signed_date", "invoice_ids"])
+        result = defaultdict(set)
+        for query in (
             SQL(
                 """
-                SELECT line.move_id, MAX(apr.max_date)
+                SELECT line.move_id, ARRAY_AGG(DISTINCT apr.max_date)
                   FROM account_partial_reconcile apr
                   JOIN account_move_line line ON line.id = apr.debit_move_id
                   JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
@@ -361,9 +379,34 @@ class AccountMove(models.Model):
                  GROUP BY line.move_id
                 """,
                 move_ids,
-            )
-        )
-        return dict(rows)
+            ),
+            SQL(
+                """
+                SELECT rel.move_id, ARRAY_AGG(DISTINCT plan.signed_date)
+                  FROM account_dunning_payment_plan_invoice_rel rel
+                  JOIN account_dunning_payment_plan plan ON plan.id = rel.plan_id
+                 WHERE rel.move_id = ANY(%s) AND plan.signed_date IS NOT NULL
+                 GROUP BY rel.move_id
+                """,
+                move_ids,
+            ),
+        ):
+            for move_id, days in self.env.execute_query(query):
+                result[move_id].update(days)
+        return {move_id: sorted(days) for move_id, days in result.items()}
+
+    def _dunning_get_court_claim_dates(self):
+        """{move id: filing date of the court claim against its customer, in its company}: one
+        read of the customers per company."""
+        result = {}
+        for company, moves in self.grouped("company_id").items():
+            partners = moves.commercial_partner_id.with_company(company)
+            partners.fetch(["dunning_court_claim_date"])
+            filings = {partner.id: partner.dunning_court_claim_date for partner in partners}
+            for move in moves:
+                if filings.get(move.commercial_partner_id.id):
+                    result[move._origin.id] = filings[move.commercial_partner_id.id]
+        return result
 
     def _dunning_format_legal_mention(self, clause):
         self.ensure_one()

@@ -102,6 +102,15 @@ class ResPartner(models.Model):
         groups=DUNNING_GROUPS,
         help="The agency, lawyer or court in charge.",
     )
+    dunning_court_claim_date = fields.Date(
+        string="Court Claim Filed On",
+        company_dependent=True,
+        groups=ACCOUNTING_GROUPS,
+        tracking=True,
+        help="Filing date of the claim before the court (injonction de payer, summons): it "
+        "interrupts the limitation period of the invoices open at that date for as long as the "
+        "proceedings last (C. civ. 2241-2242).",
+    )
     dunning_solvency_ids = fields.One2many(
         "account.dunning.solvency",
         "partner_id",
@@ -230,6 +239,7 @@ class ResPartner(models.Model):
             "dunning_litigation_date",
             "dunning_litigation_ref",
             "dunning_litigation_partner_id",
+            "dunning_court_claim_date",
         ]
 
     @api.depends("is_company", "parent_id.is_company", "commercial_partner_id.is_company")
