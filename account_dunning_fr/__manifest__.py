@@ -46,6 +46,10 @@
         "views/account_dunning_payment_plan_views.xml",
         "views/account_dunning_dispute_reason_views.xml",
         "views/account_dunning_worklist_views.xml",
+        "reports/account_dunning_aged_balance_reports.xml",
+        "wizards/account_dunning_aged_balance_views.xml",
+        "views/account_dunning_customer_views.xml",
+        "wizards/account_dunning_dashboard_views.xml",
         "views/account_dunning_menus.xml",
     ],
     "assets": {

@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_indemnity_product_id = fields.Many2one(
         related="company_id.dunning_indemnity_product_id", readonly=False
     )
+    dunning_aged_bucket_limits = fields.Char(
+        related="company_id.dunning_aged_bucket_limits", readonly=False
+    )
