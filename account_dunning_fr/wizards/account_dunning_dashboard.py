@@ -480,7 +480,9 @@ class AccountDunningDashboard(models.TransientModel):
                         "domain": repr([("id", "in", sorted(ids))]),
                     }
                 )
-            for day, (month_total, month_overdue) in sorted(dashboard._month_figures().items()):
+            month_figures = dashboard._month_figures()
+            for day in dashboard._month_ends():
+                month_total, month_overdue = month_figures.get(day, (0.0, 0.0))
                 vals_list.append(
                     {
                         "kind": "month",
