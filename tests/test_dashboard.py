@@ -13,6 +13,7 @@ from odoo.tests import tagged
 
 from .aged_common import AS_OF, AgedDataset, days
 from .common import DunningCase
+from .document_common import DocumentsCase
 
 
 @tagged("post_install", "-at_install")
@@ -116,6 +117,7 @@ class TestDashboard(AgedDataset, DunningCase):
         self.assertAlmostEqual(dso_countback(500.0, slices, 90), 500.0 / 1000.0 * 31)
         self.assertAlmostEqual(dso_simple(2000.0, 5700.0, 90), 2000.0 / 5700.0 * 90)
         self.assertEqual(dso_simple(2000.0, 0.0, 90), 0.0, "no sales: no DSO")
+        self.assertEqual(dso_countback(2000.0, [(31, 0.0), (28, 0.0)], 59), 0.0)
 
     def test_promises_disputes_and_levels(self):
         self.inv["A"].dunning_disputed = True  # disputed without a reason
@@ -214,3 +216,58 @@ class TestDashboard(AgedDataset, DunningCase):
         self.assertEqual(dashboard.company_id, self.company)
         menu = self.env.ref("account_dunning_fr.menu_account_dunning_dashboard")
         self.assertEqual(menu.parent_id, self.env.ref("account_dunning_fr.menu_account_dunning"))
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardScreens(AgedDataset, DocumentsCase):
+    """The screens in Chromium, in French: the dashboard's cards, the aged balance pivot and
+    the customer list open without error and show their figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_dataset()
+        cls.env.ref("base.user_admin").write(
+            {
+                "lang": "fr_FR",
+                "company_ids": [Command.link(cls.company.id)],
+                "company_id": cls.company.id,
+            }
+        )
+
+    def _check_screen(self, url, selector, phrases):
+        checks = " && ".join(f"text.includes({phrase!r})" for phrase in phrases)
+        self.browser_js(
+            url,
+            f"""
+            const text = document.body.innerText;
+            if ({checks}) {{
+                console.log('test successful');
+            }} else {{
+                console.error('missing French text: ' + text.slice(0, 2000));
+            }}
+            """,
+            ready=f"!!document.querySelector({selector!r})",
+            login="admin",
+            timeout=120,
+        )
+
+    def test_screens_in_french(self):
+        self._check_screen(
+            "/odoo/action-account_dunning_fr.action_account_dunning_dashboard",
+            ".o_form_view button[name=action_open_receivable]",
+            ["Taux d'échu", "Délai moyen de paiement", "Créances", "Par niveau"],
+        )
+        balance = self._aged()
+        action = balance.action_view()
+        self.assertEqual(action["res_model"], "account.dunning.aged.balance.line")
+        self._check_screen(
+            "/odoo/action-account_dunning_fr.action_account_dunning_aged_balance_line",
+            ".o_pivot table",
+            ["Non échu", "1 à 30 jours", "Plus de 120 jours", self.customer.name],
+        )
+        self._check_screen(
+            "/odoo/action-account_dunning_fr.action_dunning_customers",
+            ".o_list_view .o_data_row",
+            ["Montant échu", "Plus ancien retard", self.customer_2.name],
+        )

@@ -38,7 +38,11 @@ def dso_countback(receivable, slices, period_days):
     days, the last one the share of its days the remaining receivable represents. What is left
     at the start of the period counts at the period's average daily sales.
 
-    ``slices`` are (days, sales) from the most recent month backwards, covering the period."""
+    ``slices`` are (days, sales) from the most recent month backwards, covering the period.
+    No sales in the period: no DSO (0), as the simple method gives."""
+    total_sales = sum(sales for _days, sales in slices)
+    if total_sales <= 0:
+        return 0.0
     remaining, days = receivable, 0.0
     for slice_days, sales in slices:
         if remaining <= 0:
@@ -47,8 +51,7 @@ def dso_countback(receivable, slices, period_days):
             return days + remaining / sales * slice_days
         remaining -= max(sales, 0.0)
         days += slice_days
-    total_sales = sum(sales for _days, sales in slices)
-    if remaining > 0 and total_sales > 0:
+    if remaining > 0:
         days += remaining / (total_sales / period_days)
     return days
 
