@@ -209,6 +209,21 @@ class TestDashboard(AgedDataset, DunningCase):
         graph = dashboard.action_open_month_graph()
         self.assertEqual(self._records(graph), months)
 
+    def test_set_based_whatever_the_number_of_invoices(self):
+        """The dashboard takes the same number of queries for a few invoices or 40 more."""
+
+        def queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._dashboard()
+            return self.env.cr.sql_log_count - before
+
+        queries()  # caches warmed
+        few = queries()
+        self._invoices([(self.customer_2, days(-n), 100.0 + n) for n in range(40)])
+        self.assertEqual(queries(), few)
+
     def test_menu_opens_a_dashboard_of_today(self):
         action = self.env.ref("account_dunning_fr.action_account_dunning_dashboard").run()
         dashboard = self.env["account.dunning.dashboard"].browse(action["res_id"])
