@@ -9,6 +9,7 @@ from odoo.addons.account_dunning_fr.wizards.account_dunning_dashboard import (
     dso_countback,
     dso_simple,
 )
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .aged_common import AS_OF, AgedDataset, days
@@ -223,6 +224,11 @@ class TestDashboard(AgedDataset, DunningCase):
         few = queries()
         self._invoices([(self.customer_2, days(-n), 100.0 + n) for n in range(40)])
         self.assertEqual(queries(), few)
+
+    def test_bad_period_refused_with_a_message(self):
+        for vals in ({"period_days": 0}, {"collection_days": -1}, {"period_days": 100000}):
+            with self.assertRaises(ValidationError, msg=str(vals)):
+                self._dashboard(**vals)
 
     def test_menu_opens_a_dashboard_of_today(self):
         action = self.env.ref("account_dunning_fr.action_account_dunning_dashboard").run()
