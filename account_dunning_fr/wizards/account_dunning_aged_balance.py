@@ -4,6 +4,7 @@
 import base64
 import io
 from collections import defaultdict
+from urllib.parse import quote
 
 import xlsxwriter
 
@@ -178,7 +179,7 @@ class AccountDunningAgedBalance(models.TransientModel):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self._name}/{self.id}/xlsx_file/"
-            f"{self.xlsx_filename}?download=true",
+            f"{quote(self.xlsx_filename)}?download=true",
             "target": "self",
         }
 
