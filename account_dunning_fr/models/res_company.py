@@ -7,6 +7,7 @@ from odoo.tools import split_every
 from odoo.tools.mail import email_split_and_format
 from odoo.tools.translate import LazyTranslate
 
+from ..tools.ageing import DEFAULT_LIMITS, MAX_LIMITS, parse_limits
 from .dunning_rights import check_dunning_manager
 from .dunning_wording import default_company_wording, untranslated_defaults
 
@@ -144,6 +145,35 @@ class ResCompany(models.Model):
     dunning_legal_representative = fields.Char(
         related="partner_id.dunning_legal_representative", readonly=False
     )
+
+    dunning_aged_bucket_limits = fields.Char(
+        string="Aged Balance Buckets",
+        default=DEFAULT_LIMITS,
+        required=True,
+        help="Last day late of each column of the aged balance, separated by commas: "
+        "30,60,90,120 gives not due, 1 to 30, 31 to 60, 61 to 90, 91 to 120 and over 120 days.",
+    )
+
+    @api.constrains("dunning_aged_bucket_limits")
+    def _check_dunning_aged_bucket_limits(self):
+        for company in self:
+            try:
+                parse_limits(company.dunning_aged_bucket_limits)
+            except ValueError:
+                raise ValidationError(
+                    self.env._(
+                        "The aged balance buckets of %(company)s must be up to %(count)s "
+                        'numbers of days in increasing order, separated by commas, such as "%(example)s".',
+                        company=company.name,
+                        count=MAX_LIMITS,
+                        example=DEFAULT_LIMITS,
+                    )
+                ) from None
+
+    def _dunning_aged_bucket_limits(self):
+        """The company's aged balance limits, as a list of days."""
+        self.ensure_one()
+        return parse_limits(self.dunning_aged_bucket_limits)
 
     @api.constrains("dunning_email_from")
     def _check_dunning_email_from(self):

@@ -25,3 +25,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_background_threshold = fields.Integer(
         related="company_id.dunning_background_threshold", readonly=False
     )
+    dunning_aged_bucket_limits = fields.Char(
+        related="company_id.dunning_aged_bucket_limits", readonly=False
+    )

@@ -32,6 +32,10 @@ HANDED_OVER_STATES = ("agency", "lawyer", "court")
 CREDIT_FIELDS = ["dunning_exposure", "dunning_credit_limit", "dunning_over_limit"]
 # Months after the publication of the judgment to declare the claim (C. com. R622-24).
 CLAIM_DECLARATION_MONTHS = 2
+# SQL expressions of the partner's commercial entity (_dunning_overdue_sql): the compute, the
+# search and the ordering of the customer list read the same expressions.
+OVERDUE_FIELDS = ("dunning_overdue_amount", "dunning_overdue_days")
+OVERDUE_OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
 # What a letter needs to be posted.
 POSTAL_ADDRESS_FIELDS = ("street", "zip", "city")
 
@@ -224,6 +228,23 @@ class ResPartner(models.Model):
         "out until the rate is entered.",
     )
 
+    dunning_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_dunning_overdue",
+        search="_search_dunning_overdue_amount",
+        currency_field="currency_id",
+        groups=ACCOUNTING_GROUPS,
+        help="Open receivables of the customer past their due date, less its unallocated "
+        "payments, in the company's currency.",
+    )
+    dunning_overdue_days = fields.Integer(
+        string="Oldest Overdue (days)",
+        compute="_compute_dunning_overdue",
+        search="_search_dunning_overdue_days",
+        groups=ACCOUNTING_GROUPS,
+        help="Days past the due date of the customer's oldest unpaid item.",
+    )
+
     @api.model
     def _commercial_fields(self):
         return [
@@ -264,6 +285,88 @@ class ResPartner(models.Model):
                 partner.dunning_credit_limit
                 and partner.dunning_exposure > partner.dunning_credit_limit
             )
+
+    def _dunning_overdue_sql(self, fname, commercial_sql):
+        """SQL of ``fname`` (an OVERDUE_FIELDS) for the commercial partner ``commercial_sql``,
+        in the current company, as of today (or the context's ``dunning_date``)."""
+        today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
+        lines = SQL(
+            """FROM account_move_line aml
+               JOIN account_account acc ON acc.id = aml.account_id
+               JOIN res_partner line_partner ON line_partner.id = aml.partner_id
+              WHERE line_partner.commercial_partner_id = %(partner)s
+                AND aml.company_id = %(company)s
+                AND acc.account_type = 'asset_receivable'
+                AND aml.parent_state = 'posted'
+                AND NOT aml.reconciled
+                AND aml.date_maturity < %(today)s""",
+            partner=commercial_sql,
+            company=self.env.company.id,
+            today=today,
+        )
+        if fname == "dunning_overdue_amount":
+            return SQL("(SELECT COALESCE(SUM(aml.amount_residual), 0) %s)", lines)
+        return SQL(
+            "(SELECT COALESCE(MAX(%s::date - aml.date_maturity), 0) %s AND aml.amount_residual > 0)",
+            today,
+            lines,
+        )
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        if fname in OVERDUE_FIELDS:
+            self.check_field_access_rights("read", [fname])
+            if flush:
+                self.env["account.move.line"].flush_model()
+            return self._dunning_overdue_sql(fname, SQL.identifier(alias, "commercial_partner_id"))
+        return super()._field_to_sql(alias, fname, query=query, flush=flush)
+
+    @api.depends_context("company", "dunning_date")
+    def _compute_dunning_overdue(self):
+        """Both figures of all the partners in one query."""
+        self.env["account.move.line"].flush_model()
+        self.flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT p.id, %s, %s FROM res_partner p WHERE p.id = ANY(%s)",
+                *(
+                    self._dunning_overdue_sql(fname, SQL("p.commercial_partner_id"))
+                    for fname in OVERDUE_FIELDS
+                ),
+                list(self._origin.ids),
+            )
+        )
+        figures = {partner_id: (amount, days) for partner_id, amount, days in rows}
+        for partner in self:
+            amount, days = figures.get(partner._origin.id, (0.0, 0))
+            partner.dunning_overdue_amount = amount
+            partner.dunning_overdue_days = days
+
+    def _dunning_search_overdue(self, fname, operator, value):
+        if operator not in OVERDUE_OPERATORS or isinstance(value, list | tuple):
+            raise UserError(
+                self.env._(
+                    "The overdue amount and days can only be compared with one number "
+                    "(=, !=, <, <=, >, >=)."
+                )
+            )
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT p.id FROM res_partner p WHERE %s %s %s)",
+                    self._dunning_overdue_sql(fname, SQL("p.commercial_partner_id")),
+                    SQL(operator),
+                    value or 0,
+                ),
+            )
+        ]
+
+    def _search_dunning_overdue_amount(self, operator, value):
+        return self._dunning_search_overdue("dunning_overdue_amount", operator, value)
+
+    def _search_dunning_overdue_days(self, operator, value):
+        return self._dunning_search_overdue("dunning_overdue_days", operator, value)
 
     @api.depends_context("company")
     def _compute_dunning_insured_limit(self):

@@ -1,0 +1,45 @@
+# Copyright 2026 account_dunning_fr developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
+"""Ageing buckets of the aged balance, without ``env``: the limits are the last day late of each
+bucket (``30,60,90,120`` gives not due, 1-30, 31-60, 61-90, 91-120 and over 120 days)."""
+
+from itertools import pairwise
+
+DEFAULT_LIMITS = "30,60,90,120"
+MAX_LIMITS = 8  # at most 10 buckets: their keys "0".."9" sort as the buckets do
+
+
+def parse_limits(text):
+    """The limits written in ``text`` ("30, 60, 90"): a list of strictly increasing positive
+    integers, at most MAX_LIMITS of them. ValueError when ``text`` is not such a list."""
+    parts = [part.strip() for part in (text or "").split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(text)
+    limits = [int(part) for part in parts]
+    if (
+        not 1 <= len(limits) <= MAX_LIMITS
+        or limits[0] < 1
+        or any(low >= high for low, high in pairwise(limits))
+    ):
+        raise ValueError(text)
+    return limits
+
+
+def bucket_bounds(limits):
+    """[(key, first day late or None, last day late or None)]: not due, one bucket per limit,
+    then beyond the last limit."""
+    bounds = [("0", None, 0)]
+    first = 1
+    for index, limit in enumerate(limits, start=1):
+        bounds.append((str(index), first, limit))
+        first = limit + 1
+    bounds.append((str(len(limits) + 1), first, None))
+    return bounds
+
+
+def bucket_of(days_late, limits):
+    """Key of the bucket of an item ``days_late`` days past its due date (<= 0: not due)."""
+    for key, first, last in bucket_bounds(limits):
+        if (first is None or days_late >= first) and (last is None or days_late <= last):
+            return key
+    raise AssertionError(days_late)  # the last bucket has no upper bound
