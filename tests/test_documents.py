@@ -240,7 +240,8 @@ class TestDocuments(DocumentsCase):
         self.env.user.lang = "fr_FR"
         self.customer.dunning_legal_form = "sarl"  # a commercial company: tribunal de commerce
         inv = self._invoices([(self.customer, date(2025, 12, 31), 6000.0)])
-        self._comm(self.level_1, inv, date(2026, 1, 12), sent=True)
+        # a reminder letter (an email communication is listed once its email has left)
+        self._comm(self.level_2, inv, date(2026, 1, 12), sent=True)
         notice = self._comm(self.level_notice, inv, date(2026, 2, 16), sent=True)
         notice.write(
             {"registered_letter_number": "1A 999 888 7776 5", "receipt_date": date(2026, 2, 18)}

@@ -5,15 +5,18 @@ out is sealed by a hash chained to the previous one of its company, which *Check
 recomputes and the court dossier prints."""
 
 import base64
+import importlib.util
 import json
 import time
 import xmlrpc.client
 from datetime import timedelta as D
+from pathlib import Path
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import SQL
@@ -479,6 +482,50 @@ class TestEvidence(CreditCase, HttpCase):
             self.assertTrue(all(comms.mapped("inalterable_hash")))
         self.assertLessEqual(counts[1000], counts[10])
         self.assertLess(counts[1000], 20)
+
+    def test_update_seals_the_communications_sent_before_in_order(self):
+        """The migration to 18.0.1.3.0 seals the communications sent before the trail existed,
+        in the order they were sent."""
+        later = self._posted_letter(self.customer_2, 200.0)
+        earlier = self._sent_email(self.customer, 100.0)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_dunning_communication SET inalterable_hash = NULL, "
+                "secure_sequence_number = NULL, sent_date = %s WHERE id = %s",
+                TODAY - D(1),
+                earlier.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_dunning_communication SET inalterable_hash = NULL, "
+                "secure_sequence_number = NULL WHERE id = %s",
+                later.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET dunning_evidence_sequence = 0 WHERE id = %s",
+                self.company.id,
+            )
+        )
+        self.env.invalidate_all()
+        breaks = self.company._dunning_check_integrity()[0]["breaks"]
+        self.assertEqual(len(breaks), 2, "sent, not in the trail")
+        path = (
+            Path(get_module_path("account_dunning_fr")) / "migrations/18.0.1.3.0/post-migration.py"
+        )
+        spec = importlib.util.spec_from_file_location("dunning_post_migration_1_3", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertEqual((earlier | later).mapped("secure_sequence_number"), [1, 2])
+        self.assertEqual(
+            self.company._dunning_check_integrity()[0],
+            {"company": self.company, "sealed": 2, "breaks": []},
+        )
 
     # -------------------------------------------------------------------------------------
     # The court dossier: only what went out, with its hash

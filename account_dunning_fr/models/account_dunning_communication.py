@@ -872,7 +872,6 @@ class AccountDunningCommunication(models.Model):
     # Sending
     # ---------------------------------------------------------------------------------------
 
-    @system_write
     def _send(self):
         """Send communications in state 'to send', by channel, in batch.
 
@@ -1085,8 +1084,8 @@ class AccountDunningCommunication(models.Model):
         for reason, comm_ids in failures.items():
             self.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
         attachments = self.env["ir.attachment"].create(vals_list)
-        for attachment in attachments:
-            todo.browse(attachment.res_id).attachment_id = attachment
+        for attachment in attachments:  # the document is the system's
+            todo.browse(attachment.res_id)._as_system().attachment_id = attachment
 
     def _try_render_report_streams(self, report):
         """(PDF stream per communication, {communication id: why it failed}) of one attempt
