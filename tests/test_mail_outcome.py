@@ -269,7 +269,7 @@ class TestNoticeOfInvoicesStillOwed(DunningCase):
 
     def _notice(self, invoices):
         """A formal notice about ``invoices`` waiting for validation, as the run makes it."""
-        return self.env["account.dunning.communication"].create(
+        return self.env["account.dunning.communication"].sudo().create(
             {
                 "name": f"MED/{invoices[0].id}",
                 "company_id": self.company.id,

@@ -100,11 +100,17 @@ CANCEL_FIELDS = {"cancel_reason", "cancel_date", "cancel_uid"}
 TRANSITIONS = {
     "draft": {"waiting_rates", "to_send", "cancelled"},
     "waiting_rates": {"to_send", "cancelled"},
-    "to_send": {"waiting_rates", "sent", "failed", "cancelled"},
-    "failed": {"to_send", "cancelled"},
-    "sent": {"cancelled"},
+    "to_send": {"waiting_rates", "queued", "sent", "failed", "cancelled"},
+    # an email in the mail queue: sent or failed as the queue reports it
+    "queued": {"sent", "failed", "cancelled"},
+    # a failed email that Odoo's queue delivers after all (its own retry) is sent
+    "failed": {"to_send", "sent", "cancelled"},
+    # a bounce reported after the email left: it did not reach the customer (system only)
+    "sent": {"cancelled", "failed"},
     "cancelled": set(),
 }
+# Transitions only the system makes (the mail queue's outcome), never a user.
+SYSTEM_TRANSITIONS = {("sent", "failed")}
 # Communications whose messages and attachments are evidence: all but those to validate.
 EVIDENCE_STATES = ("waiting_rates", "to_send", "sent", "failed", "cancelled")
 
@@ -509,7 +515,8 @@ class AccountDunningCommunication(models.Model):
             )
         sent = SENT_FIELDS.intersection(vals)
         if sent and any(
-            comm.inalterable_hash or comm.state not in ("draft", "waiting_rates", "to_send")
+            comm.inalterable_hash
+            or comm.state not in ("draft", "waiting_rates", "to_send", "queued", "failed")
             for comm in self
         ):
             raise UserError(
@@ -533,7 +540,11 @@ class AccountDunningCommunication(models.Model):
         if state:
             labels = dict(self._fields["state"]._description_selection(self.env))
             wrong = self.filtered(
-                lambda comm: comm.state != state and state not in TRANSITIONS[comm.state]
+                lambda comm: comm.state != state
+                and (
+                    state not in TRANSITIONS[comm.state]
+                    or ((comm.state, state) in SYSTEM_TRANSITIONS and not system)
+                )
             )
             if wrong:
                 raise UserError(
@@ -908,7 +919,7 @@ class AccountDunningCommunication(models.Model):
         )
         (emails | copies)._send_emails()
         # An email is evidence once the mail queue has sent it (mail.mail.send): queued till then.
-        emails.filtered(lambda comm: comm.state == "to_send").write(
+        emails.filtered(lambda comm: comm.state == "to_send")._as_system().write(
             {"state": "queued", "sent_uid": self.env.uid}
         )
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
@@ -947,8 +958,8 @@ class AccountDunningCommunication(models.Model):
         # Documents made before (a retry) would still claim them: made again, without them.
         redone = closed.communication_id - emptied
         redone._cancel_queued_mails()
-        redone.filtered("attachment_id").write({"attachment_id": False})
-        redone.filtered("mail_message_id").write({"mail_message_id": False})
+        redone.filtered("attachment_id")._as_system().write({"attachment_id": False})
+        redone.filtered("mail_message_id")._as_system().write({"mail_message_id": False})
         closed.sudo().unlink()  # a fact, not the user's edit: the invoices are not owed
         post_notes(self.env, notes)
         if emptied:
@@ -1618,8 +1629,11 @@ class AccountDunningCommunication(models.Model):
         if not self:
             return
         today = sent_date or fields.Date.context_today(self)
-        self.write({"state": "sent", "sent_date": today})
-        self.filtered(lambda comm: not comm.sent_uid).write({"sent_uid": self.env.uid})
+        # who sent it: who queued the email, else who marks it sent (in the same write: once
+        # sent, what was sent and when is frozen)
+        unsigned = self.filtered(lambda comm: not comm.sent_uid)
+        unsigned.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
+        (self - unsigned).write({"state": "sent", "sent_date": today})
         lines = self.line_ids
         self.env["account.move"].flush_model()
         lines.flush_recordset()
