@@ -89,7 +89,7 @@ class TestTours(HttpCase):
         run._compute_communications()
         run.action_compute()
         # the mail queue of the morning sends the reminders: only then are they sent
-        env["mail.mail"].sudo().process_email_queue()
+        env["mail.mail"].with_user(cls.manager).sudo().process_email_queue()
         cls.communications = run.communication_ids
 
     @classmethod
