@@ -20,6 +20,8 @@ import pytest
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from ..smtp import smtp_server
+
 try:
     from devtools.build_demo import build_demo
 except ImportError:  # pytest launched as a script: the repository root is not on sys.path
@@ -88,6 +90,9 @@ class TestTours(HttpCase):
         )
         run._compute_communications()
         run.action_compute()
+        # the mail queue of the morning sends the reminders: only then are they sent
+        with smtp_server(env):  # set-up runs outside the test's "do not connect" guard
+            env["mail.mail"].with_user(cls.manager).sudo().process_email_queue()
         cls.communications = run.communication_ids
 
     @classmethod
