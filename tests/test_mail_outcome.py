@@ -190,7 +190,7 @@ class TestMailOutcome(DunningCase):
             self.assertEqual(len(sink.messages), 3)
             self.assertNotIn([comms[0].recipient_id.email], [to for _f, to in sink.envelopes])
         self.assertEqual(comms[0].state, "cancelled")
-        self.assertEqual(self.invoices[0].dunning_level_id, self.level_courtesy)
+        self.assertEqual(comms[0].line_ids.move_id.dunning_level_id, self.level_courtesy)
 
     def test_bounce_fails_the_communication_and_puts_the_invoices_back(self):
         with smtp_server(self.env) as sink:
@@ -269,32 +269,36 @@ class TestNoticeOfInvoicesStillOwed(DunningCase):
 
     def _notice(self, invoices):
         """A formal notice about ``invoices`` waiting for validation, as the run makes it."""
-        return self.env["account.dunning.communication"].sudo().create(
-            {
-                "name": f"MED/{invoices[0].id}",
-                "company_id": self.company.id,
-                "date": TODAY,
-                "partner_id": self.customer.id,
-                "recipient_id": self.customer.id,
-                "level_id": self.level_notice.id,
-                "channel": "formal_notice",
-                "currency_id": invoices[0].currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": inv.id,
-                            "move_name": inv.name,
-                            "date_due": inv.invoice_date_due,
-                            "days_overdue": (TODAY - inv.invoice_date_due).days,
-                            "currency_id": inv.currency_id.id,
-                            "amount_total": inv.amount_total,
-                            "amount_due": inv.amount_residual,
-                            "level_id": self.level_notice.id,
-                        }
-                    )
-                    for inv in invoices
-                ],
-            }
+        return (
+            self.env["account.dunning.communication"]
+            .sudo()
+            .create(
+                {
+                    "name": f"MED/{invoices[0].id}",
+                    "company_id": self.company.id,
+                    "date": TODAY,
+                    "partner_id": self.customer.id,
+                    "recipient_id": self.customer.id,
+                    "level_id": self.level_notice.id,
+                    "channel": "formal_notice",
+                    "currency_id": invoices[0].currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": inv.id,
+                                "move_name": inv.name,
+                                "date_due": inv.invoice_date_due,
+                                "days_overdue": (TODAY - inv.invoice_date_due).days,
+                                "currency_id": inv.currency_id.id,
+                                "amount_total": inv.amount_total,
+                                "amount_due": inv.amount_residual,
+                                "level_id": self.level_notice.id,
+                            }
+                        )
+                        for inv in invoices
+                    ],
+                }
+            )
         )
 
     def test_notice_leaves_out_invoices_no_longer_owed(self):

@@ -919,9 +919,12 @@ class AccountDunningCommunication(models.Model):
         )
         (emails | copies)._send_emails()
         # An email is evidence once the mail queue has sent it (mail.mail.send): queued till then.
-        emails.filtered(lambda comm: comm.state == "to_send")._as_system().write(
+        queued = emails.filtered(lambda comm: comm.state == "to_send")._as_system()
+        # who sent it: the first sender (a retry after a bounce keeps the sealed sending)
+        queued.filtered(lambda comm: not comm.sent_uid).write(
             {"state": "queued", "sent_uid": self.env.uid}
         )
+        queued.filtered("sent_uid").write({"state": "queued"})
         tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
         tasks._schedule_collector_activities()
         tasks._mark_sent()
@@ -1631,9 +1634,13 @@ class AccountDunningCommunication(models.Model):
         today = sent_date or fields.Date.context_today(self)
         # who sent it: who queued the email, else who marks it sent (in the same write: once
         # sent, what was sent and when is frozen)
-        unsigned = self.filtered(lambda comm: not comm.sent_uid)
+        # An email delivered again after a bounce is sealed already: its first sending stays
+        # the evidence (the trail's hash covers its date); the new delivery is in its chatter.
+        sealed = self.filtered("inalterable_hash")
+        unsigned = (self - sealed).filtered(lambda comm: not comm.sent_uid)
         unsigned.write({"state": "sent", "sent_date": today, "sent_uid": self.env.uid})
-        (self - unsigned).write({"state": "sent", "sent_date": today})
+        (self - sealed - unsigned).write({"state": "sent", "sent_date": today})
+        sealed.write({"state": "sent"})
         lines = self.line_ids
         self.env["account.move"].flush_model()
         lines.flush_recordset()

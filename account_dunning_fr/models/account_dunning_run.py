@@ -359,10 +359,11 @@ class AccountDunningRun(models.Model):
         """Condition on invoice ``inv`` at the level the run gives it: a communication of that
         level with the invoice, never sent, was cancelled on the run date, or was of the run
         date and was cancelled. The person who cancelled the draft decided: the invoice waits
-        for the next day, or for a later level. (A sent communication cancelled puts its
-        invoices back where they were: the next run reminds them again.)"""
+        for the next day, or for a later level. (A communication sent or queued for sending,
+        then cancelled, puts its invoices back where they were: the next run reminds them
+        again.)"""
         self.env["account.dunning.communication"].flush_model(
-            ["state", "level_id", "date", "cancel_date", "sent_date"]
+            ["state", "level_id", "date", "cancel_date", "sent_date", "sent_uid"]
         )
         return SQL(
             """EXISTS (
@@ -371,6 +372,7 @@ class AccountDunningRun(models.Model):
                  WHERE ccl.move_id = inv.id
                    AND cc.state = 'cancelled'
                    AND cc.sent_date IS NULL
+                   AND cc.sent_uid IS NULL
                    AND cc.level_id = COALESCE(ovr.id, nxt.id)
                    AND (cc.date = %(date)s OR cc.cancel_date = %(date)s))""",
             date=self.date,
