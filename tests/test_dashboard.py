@@ -49,7 +49,8 @@ class TestDashboard(AgedDataset, DunningCase):
         cls.total = sum(sum(b.values()) for b in cls.expected.values()) - 100.0 - 50.0
 
     def _sent(self, level, invoice, when):
-        comm = self.env["account.dunning.communication"].create(
+        # made by the system only (sudo), as the run makes them
+        comm = self.env["account.dunning.communication"].sudo().create(
             {
                 "name": f"REL-{level.id}-{invoice.id}-{when}",
                 "company_id": invoice.company_id.id,
@@ -70,8 +71,9 @@ class TestDashboard(AgedDataset, DunningCase):
                 ],
             }
         )
+        comm.write({"state": "to_send"})  # validated, then sent
         comm.write({"state": "sent", "sent_date": when})
-        return comm
+        return comm.sudo(False)
 
     def _dashboard(self, **vals):
         return self.env["account.dunning.dashboard"].create({"date": AS_OF, **vals})
