@@ -50,26 +50,30 @@ class TestDashboard(AgedDataset, DunningCase):
 
     def _sent(self, level, invoice, when):
         # made by the system only (sudo), as the run makes them
-        comm = self.env["account.dunning.communication"].sudo().create(
-            {
-                "name": f"REL-{level.id}-{invoice.id}-{when}",
-                "company_id": invoice.company_id.id,
-                "date": when,
-                "partner_id": invoice.commercial_partner_id.id,
-                "level_id": level.id,
-                "channel": "email",
-                "currency_id": invoice.currency_id.id,
-                "line_ids": [
-                    Command.create(
-                        {
-                            "move_id": invoice.id,
-                            "move_name": invoice.name,
-                            "currency_id": invoice.currency_id.id,
-                            "amount_due": invoice.amount_residual,
-                        }
-                    )
-                ],
-            }
+        comm = (
+            self.env["account.dunning.communication"]
+            .sudo()
+            .create(
+                {
+                    "name": f"REL-{level.id}-{invoice.id}-{when}",
+                    "company_id": invoice.company_id.id,
+                    "date": when,
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "level_id": level.id,
+                    "channel": "email",
+                    "currency_id": invoice.currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": invoice.id,
+                                "move_name": invoice.name,
+                                "currency_id": invoice.currency_id.id,
+                                "amount_due": invoice.amount_residual,
+                            }
+                        )
+                    ],
+                }
+            )
         )
         comm.write({"state": "to_send"})  # validated, then sent
         comm.write({"state": "sent", "sent_date": when})

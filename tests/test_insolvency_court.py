@@ -238,21 +238,27 @@ class TestInsolvencyCourt(InsolvencyMixin, DunningCase):
         self.assertIn(eur_inv, [row["move"] for row in dossier["invoices"]])
 
     def _sent(self, invoice, when):
-        """A reminder about ``invoice`` sent on ``when``."""
-        return self.env["account.dunning.communication"].create(
-            {
-                "name": f"DUN/{when.isoformat()}",
-                "company_id": self.company.id,
-                "date": when,
-                "sent_date": when,
-                "state": "sent",
-                "partner_id": self.customer.id,
-                "recipient_id": self.customer.id,
-                "level_id": self.level_1.id,
-                "channel": "email",
-                "currency_id": invoice.currency_id.id,
-            }
+        """A reminder letter about ``invoice`` posted on ``when``, made by the system only
+        (sudo), as the run makes them."""
+        comm = (
+            self.env["account.dunning.communication"]
+            .sudo()
+            .create(
+                {
+                    "name": f"DUN/{when.isoformat()}",
+                    "company_id": self.company.id,
+                    "date": when,
+                    "partner_id": self.customer.id,
+                    "recipient_id": self.customer.id,
+                    "level_id": self.level_1.id,
+                    "channel": "letter",
+                    "currency_id": invoice.currency_id.id,
+                }
+            )
         )
+        comm.write({"state": "to_send"})  # validated, then posted
+        comm.write({"state": "sent", "sent_date": when})
+        return comm.sudo(False)
 
     def test_history_up_to_the_dossier_date_only(self):
         inv = self._invoices([(self.customer, date(2026, 1, 15), 900.0)])
