@@ -1098,8 +1098,21 @@ class AccountDunningCommunication(models.Model):
         for reason, comm_ids in failures.items():
             self.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
         attachments = self.env["ir.attachment"].create(vals_list)
-        for attachment in attachments:  # the document is the system's
-            todo.browse(attachment.res_id)._as_system().attachment_id = attachment
+        if attachments:  # the document is the system's: linked in one statement for the batch
+            self.flush_model(["attachment_id"])
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE account_dunning_communication c
+                       SET attachment_id = v.attachment_id
+                      FROM unnest(%s::int[], %s::int[]) AS v(comm_id, attachment_id)
+                     WHERE c.id = v.comm_id
+                    """,
+                    attachments.mapped("res_id"),
+                    attachments.ids,
+                )
+            )
+            todo.invalidate_recordset(["attachment_id"])
 
     def _try_render_report_streams(self, report):
         """(PDF stream per communication, {communication id: why it failed}) of one attempt
