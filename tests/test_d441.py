@@ -382,7 +382,7 @@ class TestD441Report(DocumentsCase):
         # A penalty invoice of the year (interest and indemnity of a late invoice): neither
         # turnover nor a late commercial invoice.
         with freeze_time("2025-12-20"):
-            penalty = self.env["account.move"]._dunning_create_penalty_invoices(
+            penalty = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 self.moves["late_91"], date(2025, 12, 20)
             )
             penalty.action_post()

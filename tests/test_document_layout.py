@@ -44,7 +44,7 @@ class TestLongDocuments(DocumentsCase):
         cls.notice_pdf = render_report(cls.env, FORMAL_NOTICE, cls.notice.ids)
 
         with freeze_time(TODAY):
-            cls.penalty = cls.env["account.move"]._dunning_create_penalty_invoices(
+            cls.penalty = cls.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 cls.invoices[:20], TODAY
             )
             cls.penalty.action_post()

@@ -113,8 +113,10 @@ class TestInsolvencyCourt(InsolvencyMixin, DunningCase):
         comms = self._run(as_of)
         self.assertEqual(comms.line_ids.move_id, inv_c)
         with self.assertRaises(UserError):
-            self.env["account.move"]._dunning_create_penalty_invoices(inv_a, as_of)
-        charge = self.env["account.move"]._dunning_create_penalty_invoices(inv_a | inv_c, as_of)
+            self.env["account.dunning.penalty.charge"]._create_penalty_invoices(inv_a, as_of)
+        charge = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
+            inv_a | inv_c, as_of
+        )
         self.assertEqual(charge.invoice_line_ids.dunning_penalty_source_id, inv_c)
 
     def test_claim_declaration_by_nature(self):

@@ -75,7 +75,7 @@ class TestInvoiceMentions(DocumentsCase):
         self.customer.property_payment_term_id = self.env.ref("account.account_payment_term_45days")
         inv = self._invoices([(self.customer, date(2026, 1, 31), 1200.0)])
         with freeze_time("2026-03-02"):
-            penalty = self.env["account.move"]._dunning_create_penalty_invoices(
+            penalty = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 inv, date(2026, 3, 2)
             )
             penalty.action_post()

@@ -155,7 +155,7 @@ class TestPenalties(DunningCase):
             penalty = self.customer.action_dunning_create_penalty_invoice()
             first = self.env["account.move"].browse(penalty["res_id"])
             # A second draft before the first is posted: it would charge the same again.
-            second = self.env["account.move"]._dunning_create_penalty_invoices(
+            second = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 inv, date(2025, 4, 30)
             )
         self.assertEqual(first.move_type, "out_invoice")
@@ -177,9 +177,13 @@ class TestPenalties(DunningCase):
         with freeze_time("2025-04-30"), self.assertRaisesRegex(UserError, "already been"):
             second.action_post()
         with self.assertRaisesRegex(UserError, "nothing|no late-payment"):
-            self.env["account.move"]._dunning_create_penalty_invoices(inv, date(2025, 4, 30))
+            self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
+                inv, date(2025, 4, 30)
+            )
         # Two months later: only May and June are charged, and no second indemnity.
-        later = self.env["account.move"]._dunning_create_penalty_invoices(inv, date(2025, 6, 30))
+        later = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
+            inv, date(2025, 6, 30)
+        )
         self.assertEqual(later.invoice_line_ids.dunning_penalty_kind, "interest")
         expected = simple_interest((10000, rate, 150)) - simple_interest((10000, rate, 89))
         self.assertAlmostEqual(later.amount_total, expected, places=2)

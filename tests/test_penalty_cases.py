@@ -206,7 +206,7 @@ class TestPenaltyCases(DunningCase):
         self.assertEqual(comm.line_ids.indemnity_company_amount, 40.0)
         self.assertEqual(comm.amount_indemnity_company, 40.0)
         with freeze_time("2026-03-02"):
-            penalty_invoice = self.env["account.move"]._dunning_create_penalty_invoices(
+            penalty_invoice = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 inv, date(2026, 3, 2)
             )
         indemnity_line = penalty_invoice.invoice_line_ids.filtered(
@@ -225,7 +225,7 @@ class TestPenaltyCases(DunningCase):
         # 360.64, due at once, bears no interest and no indemnity of its own.
         inv = self._invoices([(self.customer, date(2025, 1, 31), 10000.0)])
         with freeze_time("2025-04-30"):
-            penalty = self.env["account.move"]._dunning_create_penalty_invoices(
+            penalty = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 inv, date(2025, 4, 30)
             )
             penalty.action_post()

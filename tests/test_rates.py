@@ -52,13 +52,6 @@ class TestReferenceRates(TransactionCase):
         self.assertEqual(self.Rate._get_rate("legal_individual", date(2026, 6, 30)), 6.67)
         self.assertEqual(self.Rate._get_rate("legal_other", date(2026, 6, 30)), 2.62)
 
-    def test_semester_start(self):
-        start = self.Rate._get_semester_start
-        self.assertEqual(start(date(2025, 1, 1)), date(2025, 1, 1))
-        self.assertEqual(start(date(2025, 6, 30)), date(2025, 1, 1))
-        self.assertEqual(start(date(2025, 7, 1)), date(2025, 7, 1))
-        self.assertEqual(start(date(2025, 12, 31)), date(2025, 7, 1))
-
     def test_semester_edges(self):
         self.assertEqual(self.Rate._get_rate("ecb", date(2024, 6, 30)), 4.50)
         self.assertEqual(self.Rate._get_rate("ecb", date(2024, 7, 1)), 4.25)

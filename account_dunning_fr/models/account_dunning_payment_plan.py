@@ -244,8 +244,8 @@ class AccountDunningPaymentPlan(models.Model):
         plans = self.filtered(lambda p: p.penalty_mode == "included" and p.penalty_amount)
         if not plans:
             return
-        Move = self.env["account.move"]
-        penalty_moves = Move._dunning_create_penalty_invoices(plans.invoice_ids, as_of)
+        Charge = self.env["account.dunning.penalty.charge"]
+        penalty_moves = Charge._create_penalty_invoices(plans.invoice_ids, as_of)
         penalty_moves.action_post()
         for plan in plans:
             plan.invoice_ids |= penalty_moves.filtered(

@@ -1,20 +1,28 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
+from collections import defaultdict
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from .late_interest import semester_start
+from ..tools.late_interest import interest_segments, semester_label, semester_start
+from ..tools.legal_caps import (
+    LEGAL_FLOOR_MULTIPLE,
+    RECOVERY_INDEMNITY,
+    STATUTORY_MARGIN,
+    legal_floor,
+)
+from .dunning_insolvency import interest_stop_date, is_frozen_claim
 
-# Article L441-10 II: a contract may set another rate, never below 3 x the legal interest rate.
-LEGAL_FLOOR_MULTIPLE = 3.0
-# The statutory default: ECB rate + 10 points. It is not a contractual rate: no floor.
-STATUTORY_MARGIN = 10.0
 LEGAL_RATE_KIND = {"individual": "legal_individual", "other": "legal_other"}
 
 
 class AccountDunningPenaltyClause(models.Model):
-    """Late-payment terms agreed with customers: the interest rate and the recovery indemnity."""
+    """Late-payment terms agreed with customers: the interest rate and the recovery indemnity,
+    and the engine computing them on late invoices (``_get_penalties``)."""
 
     _name = "account.dunning.penalty.clause"
     _inherit = ["account.dunning.bounds.mixin"]
@@ -64,7 +72,7 @@ class AccountDunningPenaltyClause(models.Model):
         default=True,
         help="Fixed indemnity for recovery costs per late invoice (D441-5), professionals only.",
     )
-    indemnity_amount = fields.Monetary(default=40.0, currency_field="currency_id")
+    indemnity_amount = fields.Monetary(default=RECOVERY_INDEMNITY, currency_field="currency_id")
     below_floor_warning = fields.Text(
         compute="_compute_below_floor_warning",
         help="Semesters where the contractual rate is below three times the legal rate: the "
@@ -87,43 +95,27 @@ class AccountDunningPenaltyClause(models.Model):
 
     @api.depends("rate_mode", "margin", "multiple", "fixed_rate", "creditor_category", "consumer")
     def _compute_below_floor_warning(self):
-        # The table holds two rates per kind and year: pylint: disable-next=no-search-all
-        rates = self.env["account.dunning.rate"].search([])
-        by_key = {(rate.kind, rate.date_start): rate.rate for rate in rates}
-        semesters = sorted({rate.date_start for rate in rates})
+        rates = self.env["account.dunning.rate"]._get_rate_table()
+        semesters = sorted({start for _kind, start in rates})
         for clause in self:
             low = []
             if clause._is_contractual():
                 kind = LEGAL_RATE_KIND[clause.creditor_category]
                 for start in semesters:
-                    if (kind, start) not in by_key:
+                    if (kind, start) not in rates:
                         continue
-                    floor = LEGAL_FLOOR_MULTIPLE * by_key[kind, start]
-                    raw = clause._raw_rate(lambda k, s=start: by_key.get((k, s)), start)
+                    floor = LEGAL_FLOOR_MULTIPLE * rates[kind, start]
+                    raw = clause._raw_rate(lambda k, s=start: rates.get((k, s)))
                     if raw is not None and raw < floor:
-                        semester = f"{start.year} H{1 if start.month == 1 else 2}"
                         low.append(
                             self.env._(
                                 "%(semester)s: %(rate).2f %% < %(floor).2f %%",
-                                semester=semester,
+                                semester=semester_label(start),
                                 rate=raw,
                                 floor=floor,
                             )
                         )
             clause.below_floor_warning = "\n".join(low) or False
-
-    @api.model
-    def _get_rate_table(self):
-        """A function ``(kind, semester start) -> rate`` over all reference rates, loaded in
-        one query; None for a rate not entered yet (the computation never guesses)."""
-        # The table holds two rates per kind and year: pylint: disable-next=no-search-all
-        rates = self.env["account.dunning.rate"].search([])
-        by_key = {(rate.kind, rate.date_start): rate.rate for rate in rates}
-
-        def rate_table(kind, start):
-            return by_key.get((kind, semester_start(start)))
-
-        return rate_table
 
     def _is_contractual(self):
         """True when the rate is set by contract (and so subject to the legal floor)."""
@@ -132,9 +124,9 @@ class AccountDunningPenaltyClause(models.Model):
             self.rate_mode == "ecb_margin" and self.margin == STATUTORY_MARGIN
         )
 
-    def _raw_rate(self, rate_of, start):
-        """Annual rate of the clause for the semester ``start``, before the legal floor.
-        ``rate_of(kind)`` gives a reference rate of that semester (None when missing)."""
+    def _raw_rate(self, rate_of):
+        """Annual rate of the clause for a semester, before the legal floor. ``rate_of(kind)``
+        gives a reference rate of that semester (None when missing)."""
         self.ensure_one()
         if self.consumer:
             return rate_of(LEGAL_RATE_KIND[self.creditor_category])
@@ -146,15 +138,15 @@ class AccountDunningPenaltyClause(models.Model):
             return None if legal is None else legal * self.multiple
         return self.fixed_rate
 
-    def _rate_for_semester(self, rate_table, start):
-        """Annual rate applied for the semester ``start``, the legal floor included; None when
-        a reference rate it needs is missing (``rate_table(kind, start)`` gives None)."""
+    def _rate_for_semester(self, rates, start):
+        """Annual rate applied for the semester of ``start``, the legal floor included; None
+        when a reference rate it needs is missing from ``rates`` (the rate table of
+        ``account.dunning.rate._get_rate_table``)."""
         self.ensure_one()
         start = semester_start(start)
-        rate = self._raw_rate(lambda kind: rate_table(kind, start), start)
+        rate = self._raw_rate(lambda kind: rates.get((kind, start)))
         if rate is not None and self._is_contractual():
-            legal = rate_table(LEGAL_RATE_KIND[self.creditor_category], start)
-            rate = None if legal is None else max(rate, LEGAL_FLOOR_MULTIPLE * legal)
+            rate = legal_floor(rate, rates.get((LEGAL_RATE_KIND[self.creditor_category], start)))
         return rate
 
     def _get_rate_description(self):
@@ -176,3 +168,219 @@ class AccountDunningPenaltyClause(models.Model):
             "%(rate)s %% per year (never less than three times the legal interest rate)",
             rate=rate,
         )
+
+    @api.model
+    def _get_invoice_clauses(self, moves):
+        """{move id: penalty clause} for the customer invoices among ``moves``: the customer's
+        clause in the invoice's company, else the company's default clause (its consumer clause
+        for consumers). Prefetched per company; other moves have none."""
+        result = {}
+        for company, company_moves in (
+            moves._dunning_customer_invoices().grouped("company_id").items()
+        ):
+            # One read of the partners' own clauses and kinds (iterating keeps the prefetch).
+            commercial = company_moves.commercial_partner_id.with_company(company)
+            commercial.fetch(["dunning_penalty_clause_id", "dunning_customer_kind"])
+            partners = {
+                partner.id: (partner.dunning_penalty_clause_id, partner.dunning_customer_kind)
+                for partner in commercial
+            }
+            for move in company_moves:
+                clause, kind = partners[move.commercial_partner_id.id]
+                if not clause:
+                    clause = (
+                        company.dunning_consumer_clause_id
+                        if kind == "b2c"
+                        else company.dunning_penalty_clause_id
+                    )
+                if clause:
+                    result[move.id] = clause
+        return result
+
+    @api.model
+    def _get_invoice_payments(self, moves):
+        """{move id: [(date, amount in the invoice's currency, is credit note), ...]}: payments
+        and credit notes matched with the invoices ``moves``, in one query. The
+        exchange-difference entries Odoo books when a foreign-currency invoice is settled are
+        not payments of the debtor: their date is not a payment date."""
+        if not moves:
+            return {}
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        moves.flush_model(["move_type"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, apr.max_date, SUM(apr.debit_amount_currency),
+                       counterpart_move.move_type = 'out_refund'
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line line ON line.id = apr.debit_move_id
+                  JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
+                  JOIN account_move counterpart_move ON counterpart_move.id = counterpart.move_id
+                 WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_partial_reconcile exchange
+                        WHERE exchange.exchange_move_id = counterpart.move_id
+                   )
+                 GROUP BY 1, 2, 4
+                 ORDER BY 1, 2
+                """,
+                moves.ids,
+            )
+        )
+        payments = defaultdict(list)
+        for move_id, day, amount, refund in rows:
+            payments[move_id].append((day, amount, refund))
+        return payments
+
+    @api.model
+    def _get_formal_notice_dates(self, moves):
+        """{move id: date} for the invoices ``moves``: from when consumers owe interest: the
+        proof of receipt, else the sending date, of the first formal notice sent about the
+        invoice."""
+        if not moves:
+            return {}
+        self.env["account.dunning.communication"].flush_model()
+        self.env["account.dunning.communication.line"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, MIN(COALESCE(comm.receipt_date, comm.sent_date))
+                  FROM account_dunning_communication_line line
+                  JOIN account_dunning_communication comm ON comm.id = line.communication_id
+                 WHERE line.move_id = ANY(%s) AND comm.channel = 'formal_notice'
+                   AND comm.state = 'sent'
+                 GROUP BY 1
+                """,
+                moves.ids,
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _get_penalties(self, moves, as_of):
+        """Late-payment interest and recovery indemnity of the customer invoices ``moves`` as of
+        ``as_of``, not charged yet, under the project's convention (README, "Late-payment
+        interest").
+
+        A missing reference rate never zeroes a claim: the indemnity does not depend on any
+        rate, the semesters whose rate is known are computed, and ``missing`` lists the
+        semesters (their first days) left out, so that the figure is shown as incomplete.
+
+        :return: {move id: {"interest", "indemnity", "indemnity_company", "interest_from",
+                 "date_to", "segments", "missing"}}; amounts in the invoice's currency (the
+                 indemnity converted at the due date; ``indemnity_company`` is it in the
+                 company's currency), interest rounded half-up, ``missing`` a sorted list of
+                 semester starts (empty when complete).
+        """
+        # One read per model whatever the number of invoices (lazy prefetch reads by 1000).
+        moves.fetch(
+            [
+                "move_type",
+                "state",
+                "invoice_date",
+                "invoice_date_due",
+                "commercial_partner_id",
+                "company_id",
+                "currency_id",
+                "dunning_disputed",
+                "payment_state",
+                "amount_total",
+                "dunning_is_penalty_invoice",
+            ]
+        )
+        moves.commercial_partner_id.fetch(
+            [
+                "dunning_insolvency_state",
+                "dunning_insolvency_judgment_date",
+                "dunning_customer_kind",
+            ]
+        )
+        # Penalty invoices bear no interest and no indemnity of their own (C. civ. 1343-2).
+        invoices = moves.filtered(
+            lambda m: m.move_type == "out_invoice"
+            and m.state == "posted"
+            and not m.dunning_is_penalty_invoice
+            and m.invoice_date_due
+            and m.invoice_date_due < as_of
+        )
+        if not invoices:
+            return {}
+        clauses = self._get_invoice_clauses(invoices)
+        payments = self._get_invoice_payments(invoices)
+        charged = self.env["account.dunning.penalty.charge"]._get_charged(invoices)
+        notices = self._get_formal_notice_dates(invoices)
+        rates = self.env["account.dunning.rate"]._get_rate_table()
+        result = {}
+        for move in invoices:
+            clause = clauses.get(move.id)
+            partner = move.commercial_partner_id
+            if not clause or move.dunning_disputed:
+                continue  # disputed: nothing claimable accrues
+            # Insolvency proceedings: interest stops at the opening judgment (L622-28), the
+            # indemnity is owed if the invoice was late at the judgment; nothing accrues while
+            # the judgment date is unknown; a claim born after it accrues normally (L622-17).
+            proceedings = partner.dunning_insolvency_state, partner.dunning_insolvency_judgment_date
+            stop = interest_stop_date(*proceedings, move.invoice_date)
+            if is_frozen_claim(*proceedings, move.invoice_date) and (
+                not stop or stop < move.invoice_date_due
+            ):
+                continue
+            move_payments = [(day, amount) for day, amount, _refund in payments.get(move.id, [])]
+            credited = sum(amount for _day, amount, refund in payments.get(move.id, []) if refund)
+            if (
+                move.payment_state == "reversed"
+                or move.currency_id.compare_amounts(credited, move.amount_total) >= 0
+            ):
+                continue  # cancelled by a full credit note: never owed
+            # A consumer (not a company, or set as such) owes interest at the legal rate from
+            # the formal notice only and no indemnity, whatever clause is set on it.
+            consumer = clause.consumer or partner.dunning_customer_kind == "b2c"
+            if consumer and not clause.consumer:
+                clause = move.company_id.dunning_consumer_clause_id or clause
+            end = as_of
+            if move.payment_state in ("paid", "in_payment", "reversed") and move_payments:
+                end = min(as_of, move_payments[-1][0])  # paid late: figures final at payment
+            if end <= move.invoice_date_due:
+                continue  # paid on time
+            start = move.invoice_date_due + timedelta(days=1)
+            if consumer:
+                notice = notices.get(move.id)
+                start = max(start, notice + timedelta(days=1)) if notice else None
+            charged_until, indemnity_charged = charged.get(move.id, (None, False))
+
+            def rate_of(semester, clause=clause):
+                return clause._rate_for_semester(rates, semester)
+
+            late = end > move.invoice_date_due
+            end = min(end, stop) if stop else end
+            segments, interest = [], 0.0
+            if start and start <= end:
+                segments = interest_segments(start, end, move.amount_total, move_payments, rate_of)
+                interest = move.currency_id.round(sum(seg["interest"] for seg in segments))
+                if charged_until and charged_until >= start:
+                    already = interest_segments(
+                        start, min(charged_until, end), move.amount_total, move_payments, rate_of
+                    )
+                    interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
+            indemnity = indemnity_company = 0.0
+            if late and clause.indemnity and not consumer and not indemnity_charged:
+                # 40 EUR (D441-5); in another currency, converted once, at the due date.
+                indemnity_company = clause.indemnity_amount
+                indemnity = clause.currency_id._convert(
+                    indemnity_company, move.currency_id, move.company_id, move.invoice_date_due
+                )
+            result[move.id] = {
+                "interest": max(interest, 0.0),
+                "indemnity": indemnity,
+                "indemnity_company": indemnity_company,
+                "interest_from": max(start, charged_until + timedelta(days=1))
+                if start and charged_until
+                else start,
+                "date_to": end,
+                "segments": segments,
+                "missing": sorted(
+                    {semester_start(seg["date_from"]) for seg in segments if seg["missing"]}
+                ),
+            }
+        return result

@@ -1,12 +1,18 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
+from ..tools.late_interest import (
+    next_semester_start,
+    semester_label,
+    semester_start,
+    semester_starts,
+)
 from .dunning_rights import MANAGER_GROUP
 
 RATE_KINDS = [
@@ -17,22 +23,6 @@ RATE_KINDS = [
 
 # What a rate says: changed by managers of every company only (_check_rate_editor).
 RATE_FIELDS = {"kind", "date_start", "rate", "note"}
-
-
-def _semester_start(day):
-    """1 January or 1 July of ``day``'s semester."""
-    return date(day.year, 1 if day.month <= 6 else 7, 1)
-
-
-def _next_semester_start(day):
-    """First day of the semester after ``day``'s."""
-    start = _semester_start(day)
-    return date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
-
-
-def _semester_label(day):
-    """``day``'s semester as "2026 H1" / "2026 H2"."""
-    return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
 def _format_rate(value):
@@ -74,7 +64,7 @@ class AccountDunningRate(models.Model):
     @api.depends("date_start")
     def _compute_semester(self):
         for rate in self:
-            rate.semester = _semester_label(rate.date_start) if rate.date_start else False
+            rate.semester = semester_label(rate.date_start) if rate.date_start else False
 
     @api.depends("kind", "date_start", "rate")
     def _compute_display_name(self):
@@ -82,14 +72,14 @@ class AccountDunningRate(models.Model):
         for rate in self:
             rate.display_name = "{} {}: {} %".format(
                 labels.get(rate.kind, ""),
-                _semester_label(rate.date_start) if rate.date_start else "",
+                semester_label(rate.date_start) if rate.date_start else "",
                 _format_rate(rate.rate),
             )
 
     @api.constrains("date_start")
     def _check_date_start(self):
         for rate in self:
-            if rate.date_start != _semester_start(rate.date_start):
+            if rate.date_start != semester_start(rate.date_start):
                 raise ValidationError(
                     self.env._(
                         "A reference rate starts on 1 January or 1 July, not on %(date)s.",
@@ -132,21 +122,19 @@ class AccountDunningRate(models.Model):
             )
 
     @api.model
-    def _get_semester_start(self, day):
-        """First day (1 January or 1 July) of the semester containing ``day``.
-
-        :param date day: any day
-        :rtype: date
-        """
-        return _semester_start(day)
+    def _get_rate_table(self):
+        """All the reference rates, loaded in one query: ``{(kind, semester start): rate}``.
+        A rate not entered yet is absent: the computations never guess it."""
+        # The table holds two rates per kind and year: pylint: disable-next=no-search-all
+        rates = self.search_fetch([], ["kind", "date_start", "rate"])
+        return {(rate.kind, rate.date_start): rate.rate for rate in rates}
 
     @api.model
     def _get_rates(self, kind, date_from, date_to):
         """The rates of every semester intersecting [date_from, date_to] (both included).
 
-        All the semesters are fetched in one search. A semester without a rate raises a
-        ``UserError`` naming the rate and the semester: the computation never guesses, nor
-        reuses another semester's rate.
+        A semester without a rate raises a ``UserError`` naming the rate and the semester: the
+        computation never guesses, nor reuses another semester's rate.
 
         :param str kind: ``ecb``, ``legal_individual`` or ``legal_other``
         :param date date_from: first day of the period
@@ -155,24 +143,17 @@ class AccountDunningRate(models.Model):
             when ``date_to`` is before ``date_from``
         :raise UserError: when a semester's rate is missing
         """
-        starts = []
-        start = _semester_start(date_from)
-        while start <= date_to:
-            starts.append(start)
-            start = _next_semester_start(start)
+        starts = semester_starts(date_from, date_to)
         if not starts:
             return []
-        found = {
-            rate.date_start: rate.rate
-            for rate in self.search_fetch(
-                [("kind", "=", kind), ("date_start", "in", starts)], ["date_start", "rate"]
-            )
-        }
+        table = self._get_rate_table()
         result = []
         for start in starts:
-            if start not in found:
+            if (kind, start) not in table:
                 raise UserError(self._get_missing_rate_message(kind, start))
-            result.append((start, _next_semester_start(start) - timedelta(days=1), found[start]))
+            result.append(
+                (start, next_semester_start(start) - timedelta(days=1), table[kind, start])
+            )
         return result
 
     @api.model
@@ -233,7 +214,7 @@ class AccountDunningRate(models.Model):
 
         One search for the rates, one for the open activities, one batched create."""
         today = fields.Date.context_today(self)
-        start = _semester_start(today)
+        start = semester_start(today)
         kinds = [kind for kind, _label in RATE_KINDS]
         rates = self.search_fetch(
             [("kind", "in", kinds)], ["kind", "date_start"], order="date_start desc, id desc"
@@ -257,7 +238,7 @@ class AccountDunningRate(models.Model):
                     env._(
                         "Enter the %(rate)s of %(semester)s",
                         rate=labels[kind],
-                        semester=_semester_label(start),
+                        semester=semester_label(start),
                     ),
                     self.with_env(env)._get_missing_rate_message(kind, start),
                 )

@@ -2,28 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from collections import defaultdict
-from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
-from .account_payment_term import legal_cap_date
-from .dunning_insolvency import interest_stop_date, is_frozen_claim
+from ..tools.legal_caps import legal_cap_date
 from .dunning_notes import post_notes
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
-from .late_interest import interest_segments, semester_start
 from .res_partner import CREDIT_FIELDS
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 # Limitation periods in years: C. com. L110-4 (commercial debts), C. conso. L218-2 (consumers)
 LIMITATION_YEARS = {"b2b": 5, "b2c": 2}
-
-
-PENALTY_ORIGIN_NAMES = 3  # invoice numbers named in a penalty invoice's source
 
 
 class AccountMove(models.Model):
@@ -255,7 +249,7 @@ class AccountMove(models.Model):
     @api.depends_context("lang")
     def _compute_dunning_legal_mention(self):
         invoices = self._dunning_customer_invoices()
-        clauses = invoices._dunning_get_clauses()
+        clauses = self.env["account.dunning.penalty.clause"]._get_invoice_clauses(invoices)
         for move in self:
             if move not in invoices:
                 move.dunning_legal_mention = False
@@ -469,353 +463,19 @@ class AccountMove(models.Model):
         entries, vendor bills, nor a draft whose customer is not chosen yet)."""
         return self.filtered(lambda m: m.move_type == "out_invoice" and m.commercial_partner_id)
 
-    def _dunning_get_clauses(self):
-        """{move id: penalty clause} for customer invoices: the customer's clause in the
-        invoice's company, else the company's default clause (its consumer clause for
-        consumers). Prefetched per company; other moves have none."""
-        result = {}
-        for company, moves in self._dunning_customer_invoices().grouped("company_id").items():
-            # One read of the partners' own clauses and kinds (iterating keeps the prefetch).
-            commercial = moves.commercial_partner_id.with_company(company)
-            commercial.fetch(["dunning_penalty_clause_id", "dunning_customer_kind"])
-            partners = {
-                partner.id: (partner.dunning_penalty_clause_id, partner.dunning_customer_kind)
-                for partner in commercial
-            }
-            for move in moves:
-                clause, kind = partners[move.commercial_partner_id.id]
-                if not clause:
-                    clause = (
-                        company.dunning_consumer_clause_id
-                        if kind == "b2c"
-                        else company.dunning_penalty_clause_id
-                    )
-                if clause:
-                    result[move.id] = clause
-        return result
-
-    def _dunning_get_payments(self):
-        """{move id: [(date, amount in the invoice's currency, is credit note), ...]}: payments
-        and credit notes matched with the invoices, in one query. The exchange-difference
-        entries Odoo books when a foreign-currency invoice is settled are not payments of the
-        debtor: their date is not a payment date."""
-        if not self:
-            return {}
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.flush_model(["move_type"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.move_id, apr.max_date, SUM(apr.debit_amount_currency),
-                       counterpart_move.move_type = 'out_refund'
-                  FROM account_partial_reconcile apr
-                  JOIN account_move_line line ON line.id = apr.debit_move_id
-                  JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
-                  JOIN account_move counterpart_move ON counterpart_move.id = counterpart.move_id
-                 WHERE line.move_id = ANY(%s) AND line.display_type = 'payment_term'
-                   AND NOT EXISTS (
-                       SELECT 1 FROM account_partial_reconcile exchange
-                        WHERE exchange.exchange_move_id = counterpart.move_id
-                   )
-                 GROUP BY 1, 2, 4
-                 ORDER BY 1, 2
-                """,
-                self.ids,
-            )
-        )
-        payments = defaultdict(list)
-        for move_id, day, amount, refund in rows:
-            payments[move_id].append((day, amount, refund))
-        return payments
-
-    def _dunning_get_formal_notice_dates(self):
-        """{move id: date}: from when consumers owe interest: the proof of receipt, else the
-        sending date, of the first formal notice sent about the invoice."""
-        if not self:
-            return {}
-        self.env["account.dunning.communication"].flush_model()
-        self.env["account.dunning.communication.line"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.move_id, MIN(COALESCE(comm.receipt_date, comm.sent_date))
-                  FROM account_dunning_communication_line line
-                  JOIN account_dunning_communication comm ON comm.id = line.communication_id
-                 WHERE line.move_id = ANY(%s) AND comm.channel = 'formal_notice'
-                   AND comm.state = 'sent'
-                 GROUP BY 1
-                """,
-                self.ids,
-            )
-        )
-        return dict(rows)
-
-    def _dunning_get_charged(self):
-        """{move id: (interest charged until, indemnity charged)} by posted penalty invoices."""
-        groups = self.env["account.dunning.penalty.charge"]._read_group(
-            [("move_id", "in", self.ids), ("penalty_move_id.payment_state", "!=", "reversed")],
-            ["move_id"],
-            ["date_to:max", "indemnity_amount:sum"],
-        )
-        return {move.id: (date_to, bool(indemnity)) for move, date_to, indemnity in groups}
-
     def _dunning_get_penalties(self, as_of):
-        """Late-payment interest and recovery indemnity of customer invoices as of ``as_of``,
-        not charged yet, under the project's convention (README, "Late-payment interest").
-
-        A missing reference rate never zeroes a claim: the indemnity does not depend on any
-        rate, the semesters whose rate is known are computed, and ``missing`` lists the
-        semesters (their first days) left out, so that the figure is shown as incomplete.
-
-        :return: {move id: {"interest", "indemnity", "indemnity_company", "interest_from",
-                 "date_to", "segments", "missing"}}; amounts in the invoice's currency (the
-                 indemnity converted at the due date; ``indemnity_company`` is it in the
-                 company's currency), interest rounded half-up, ``missing`` a sorted list of
-                 semester starts (empty when complete).
-        """
-        # One read per model whatever the number of invoices (lazy prefetch reads by 1000).
-        self.fetch(
-            [
-                "move_type",
-                "state",
-                "invoice_date",
-                "invoice_date_due",
-                "commercial_partner_id",
-                "company_id",
-                "currency_id",
-                "dunning_disputed",
-                "payment_state",
-                "amount_total",
-                "dunning_is_penalty_invoice",
-            ]
-        )
-        self.commercial_partner_id.fetch(
-            [
-                "dunning_insolvency_state",
-                "dunning_insolvency_judgment_date",
-                "dunning_customer_kind",
-            ]
-        )
-        # Penalty invoices bear no interest and no indemnity of their own (C. civ. 1343-2).
-        invoices = self.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "posted"
-            and not m.dunning_is_penalty_invoice
-            and m.invoice_date_due
-            and m.invoice_date_due < as_of
-        )
-        if not invoices:
-            return {}
-        clauses = invoices._dunning_get_clauses()
-        payments = invoices._dunning_get_payments()
-        charged = invoices._dunning_get_charged()
-        notices = invoices._dunning_get_formal_notice_dates()
-        rate_table = self.env["account.dunning.penalty.clause"]._get_rate_table()
-        result = {}
-        for move in invoices:
-            clause = clauses.get(move.id)
-            partner = move.commercial_partner_id
-            if not clause or move.dunning_disputed:
-                continue  # disputed: nothing claimable accrues
-            # Insolvency proceedings: interest stops at the opening judgment (L622-28), the
-            # indemnity is owed if the invoice was late at the judgment; nothing accrues while
-            # the judgment date is unknown; a claim born after it accrues normally (L622-17).
-            proceedings = partner.dunning_insolvency_state, partner.dunning_insolvency_judgment_date
-            stop = interest_stop_date(*proceedings, move.invoice_date)
-            if is_frozen_claim(*proceedings, move.invoice_date) and (
-                not stop or stop < move.invoice_date_due
-            ):
-                continue
-            move_payments = [(day, amount) for day, amount, _refund in payments.get(move.id, [])]
-            credited = sum(amount for _day, amount, refund in payments.get(move.id, []) if refund)
-            if (
-                move.payment_state == "reversed"
-                or move.currency_id.compare_amounts(credited, move.amount_total) >= 0
-            ):
-                continue  # cancelled by a full credit note: never owed
-            # A consumer (not a company, or set as such) owes interest at the legal rate from
-            # the formal notice only and no indemnity, whatever clause is set on it.
-            consumer = clause.consumer or partner.dunning_customer_kind == "b2c"
-            if consumer and not clause.consumer:
-                clause = move.company_id.dunning_consumer_clause_id or clause
-            end = as_of
-            if move.payment_state in ("paid", "in_payment", "reversed") and move_payments:
-                end = min(as_of, move_payments[-1][0])  # paid late: figures final at payment
-            if end <= move.invoice_date_due:
-                continue  # paid on time
-            start = move.invoice_date_due + timedelta(days=1)
-            if consumer:
-                notice = notices.get(move.id)
-                start = max(start, notice + timedelta(days=1)) if notice else None
-            charged_until, indemnity_charged = charged.get(move.id, (None, False))
-
-            def rate_of(semester, clause=clause):
-                return clause._rate_for_semester(rate_table, semester)
-
-            late = end > move.invoice_date_due
-            end = min(end, stop) if stop else end
-            segments, interest = [], 0.0
-            if start and start <= end:
-                segments = interest_segments(start, end, move.amount_total, move_payments, rate_of)
-                interest = move.currency_id.round(sum(seg["interest"] for seg in segments))
-                if charged_until and charged_until >= start:
-                    already = interest_segments(
-                        start, min(charged_until, end), move.amount_total, move_payments, rate_of
-                    )
-                    interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
-            indemnity = indemnity_company = 0.0
-            if late and clause.indemnity and not consumer and not indemnity_charged:
-                # 40 EUR (D441-5); in another currency, converted once, at the due date.
-                indemnity_company = clause.indemnity_amount
-                indemnity = clause.currency_id._convert(
-                    indemnity_company, move.currency_id, move.company_id, move.invoice_date_due
-                )
-            result[move.id] = {
-                "interest": max(interest, 0.0),
-                "indemnity": indemnity,
-                "indemnity_company": indemnity_company,
-                "interest_from": max(start, charged_until + timedelta(days=1))
-                if start and charged_until
-                else start,
-                "date_to": end,
-                "segments": segments,
-                "missing": sorted(
-                    {semester_start(seg["date_from"]) for seg in segments if seg["missing"]}
-                ),
-            }
-        return result
-
-    @api.model
-    def _dunning_create_penalty_invoices(self, late_moves, as_of):
-        """Draft penalty invoices (one per customer, company and currency) charging the interest
-        and indemnities of ``late_moves`` not charged yet. No VAT: penalties are outside its
-        scope. Posting them records what was charged."""
-        penalties = late_moves._dunning_get_penalties(as_of)
-        groups = defaultdict(list)
-        for move in late_moves:
-            penalty = penalties.get(move.id)
-            partner = move.commercial_partner_id
-            if is_frozen_claim(
-                partner.dunning_insolvency_state,
-                partner.dunning_insolvency_judgment_date,
-                move.invoice_date,
-            ):
-                continue  # declared in the insolvency proceedings, never invoiced
-            if penalty and (penalty["interest"] > 0 or penalty["indemnity"] > 0):
-                groups[move.company_id, move.commercial_partner_id, move.currency_id].append(move)
-        if not groups:
-            raise UserError(self.env._("There is no late-payment interest or indemnity to charge."))
-        immediate = self.env.ref("account.account_payment_term_immediate", raise_if_not_found=False)
-        immediate = (
-            immediate if immediate and immediate.active else self.env["account.payment.term"]
-        )
-        vals_list = []
-        for (company, partner, currency), moves in groups.items():
-            interest_product = company.dunning_interest_product_id
-            indemnity_product = company.dunning_indemnity_product_id
-            if not interest_product or not indemnity_product:
-                raise UserError(
-                    self.env._(
-                        "Set the products of late-payment interest and recovery indemnity of "
-                        "%(company)s in Accounting > Configuration > Settings.",
-                        company=company.name,
-                    )
-                )
-            lines = []
-            lang = partner.lang or self.env.lang
-            for move in moves:
-                penalty = penalties[move.id]
-                due, date_from, date_to = (
-                    format_date(self.env, day, lang_code=lang)
-                    for day in (move.invoice_date_due, penalty["interest_from"], penalty["date_to"])
-                )
-                common = {
-                    "quantity": 1,
-                    "tax_ids": [Command.clear()],
-                    "dunning_penalty_source_id": move.id,
-                }
-                if penalty["interest"] > 0:
-                    lines.append(
-                        Command.create(
-                            {
-                                **common,
-                                "product_id": interest_product.id,
-                                "name": self.env._(
-                                    "Late-payment interest on %(invoice)s (due %(due)s), from "
-                                    "%(date_from)s to %(date_to)s",
-                                    invoice=move.name,
-                                    due=due,
-                                    date_from=date_from,
-                                    date_to=date_to,
-                                ),
-                                "price_unit": penalty["interest"],
-                                "dunning_penalty_kind": "interest",
-                                "dunning_penalty_date_from": penalty["interest_from"],
-                                "dunning_penalty_date_to": penalty["date_to"],
-                            }
-                        )
-                    )
-                if penalty["indemnity"] > 0:
-                    name = self.env._(
-                        "Fixed recovery indemnity, invoice %(invoice)s (D441-5)",
-                        invoice=move.name,
-                    )
-                    if currency != company.currency_id:  # 40 EUR, at the rate of the due date
-                        name += " " + self.env._(
-                            "(%(amount)s converted at the due date)",
-                            amount=format_amount(
-                                self.env, penalty["indemnity_company"], company.currency_id
-                            ),
-                        )
-                    lines.append(
-                        Command.create(
-                            {
-                                **common,
-                                "product_id": indemnity_product.id,
-                                "name": name,
-                                "price_unit": penalty["indemnity"],
-                                "dunning_penalty_kind": "indemnity",
-                                "dunning_penalty_date_to": penalty["date_to"],
-                            }
-                        )
-                    )
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "currency_id": currency.id,
-                    "invoice_date": as_of,
-                    # Payable on receipt: no payment term of the customer applies.
-                    "invoice_payment_term_id": immediate.id,
-                    "invoice_date_due": as_of,
-                    "invoice_origin": self._dunning_penalty_origin(moves),
-                    "dunning_is_penalty_invoice": True,
-                    "invoice_line_ids": lines,
-                }
-            )
-        return self.with_context(default_move_type="out_invoice").create(vals_list)
-
-    def _dunning_penalty_origin(self, moves):
-        """Source of a penalty invoice: its first invoices, then how many more (its lines name
-        each one); a list of forty invoice numbers would fill the invoice's header."""
-        names = [move.name for move in moves]
-        if len(names) <= PENALTY_ORIGIN_NAMES:
-            return ", ".join(names)
-        return self.env._(
-            "%(names)s and %(count)s more",
-            names=", ".join(names[:PENALTY_ORIGIN_NAMES]),
-            count=len(names) - PENALTY_ORIGIN_NAMES,
-        )
+        """Late-payment interest and recovery indemnity of these invoices as of ``as_of``, not
+        charged yet: computed by the penalty clauses (``account.dunning.penalty.clause.
+        _get_penalties``, which documents the result)."""
+        return self.env["account.dunning.penalty.clause"]._get_penalties(self, as_of)
 
     def _post(self, soft=True):
         overridden = self._dunning_check_credit_hold()
-        penalty_moves = self.filtered("dunning_is_penalty_invoice")
-        penalty_moves._dunning_check_not_charged_twice()
+        Charge = self.env["account.dunning.penalty.charge"]
+        Charge._check_not_charged_twice(self.filtered("dunning_is_penalty_invoice"))
         posted = super()._post(soft=soft)
         (overridden & posted)._dunning_log_hold_override()
-        posted.filtered("dunning_is_penalty_invoice")._dunning_record_charges()
+        Charge._record_charges(posted.filtered("dunning_is_penalty_invoice"))
         return posted
 
     def _dunning_check_credit_hold(self):
@@ -889,70 +549,16 @@ class AccountMove(models.Model):
             ]
         post_notes(self.env, notes)
 
-    def _dunning_penalty_lines(self):
-        return self.invoice_line_ids.filtered("dunning_penalty_source_id")
-
-    def _dunning_check_not_charged_twice(self):
-        lines = self._dunning_penalty_lines()
-        if not lines:
-            return
-        charged = lines.dunning_penalty_source_id._dunning_get_charged()
-        seen = set()
-        for line in lines:
-            source = line.dunning_penalty_source_id
-            until, indemnity_charged = charged.get(source.id, (None, False))
-            key = (source.id, line.dunning_penalty_kind)
-            twice = key in seen or (
-                line.dunning_penalty_kind == "indemnity"
-                and indemnity_charged
-                or line.dunning_penalty_kind == "interest"
-                and until
-                and line.dunning_penalty_date_from
-                and line.dunning_penalty_date_from <= until
-            )
-            if twice:
-                kinds = dict(line._fields["dunning_penalty_kind"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "%(penalty)s: the %(kind)s of invoice %(invoice)s has already been "
-                        "charged by another posted penalty invoice. Create a new penalty "
-                        "invoice instead.",
-                        penalty=line.move_id.name or line.move_id.display_name,
-                        kind=kinds[line.dunning_penalty_kind].lower(),
-                        invoice=source.name,
-                    )
-                )
-            seen.add(key)
-
-    def _dunning_record_charges(self):
-        vals = defaultdict(lambda: {"interest_amount": 0.0, "indemnity_amount": 0.0})
-        for line in self._dunning_penalty_lines():
-            key = (line.move_id.id, line.dunning_penalty_source_id.id)
-            entry = vals[key]
-            entry["date_to"] = line.dunning_penalty_date_to
-            if line.dunning_penalty_kind == "interest":
-                entry["interest_amount"] += line.price_subtotal
-                entry["date_from"] = line.dunning_penalty_date_from
-            else:
-                entry["indemnity_amount"] += line.price_subtotal
-        # Written by posting only: users cannot edit what was charged.
-        self.env["account.dunning.penalty.charge"].sudo().create(
-            [
-                {"penalty_move_id": penalty_id, "move_id": source_id, **entry}
-                for (penalty_id, source_id), entry in vals.items()
-            ]
-        )
-
     def button_draft(self):
         res = super().button_draft()
-        self.env["account.dunning.penalty.charge"].sudo().search(
-            [("penalty_move_id", "in", self.ids)]
-        ).unlink()
+        self.env["account.dunning.penalty.charge"]._remove_charges(self)
         return res
 
     def action_dunning_create_penalty_invoice(self):
         """Charge the interest and indemnities of these late invoices on draft invoices."""
-        penalty_moves = self._dunning_create_penalty_invoices(self, fields.Date.context_today(self))
+        penalty_moves = self.env["account.dunning.penalty.charge"]._create_penalty_invoices(
+            self, fields.Date.context_today(self)
+        )
         return penalty_moves._dunning_action_open()
 
     def _dunning_action_open(self):

@@ -4,21 +4,12 @@
 from datetime import date, timedelta
 
 from odoo import api, fields, models
-from odoo.tools import date_utils, format_date
+from odoo.tools import format_date
+
+from ..tools.legal_caps import legal_cap_date
 
 # Any non-leap year: the terms are evaluated for every invoice date of that year.
 LEGAL_CAP_REFERENCE_YEAR = 2025
-
-
-def legal_cap_date(invoice_date):
-    """Latest due date that article L441-10 of the Code de commerce allows for an invoice
-    dated ``invoice_date``: the most favourable of 60 days from the invoice date, the end of
-    the invoice month + 45 days, and the invoice date + 45 days then the end of that month."""
-    return max(
-        invoice_date + timedelta(days=60),
-        date_utils.end_of(invoice_date, "month") + timedelta(days=45),
-        date_utils.end_of(invoice_date + timedelta(days=45), "month"),
-    )
 
 
 class AccountPaymentTerm(models.Model):

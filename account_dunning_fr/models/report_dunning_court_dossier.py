@@ -87,7 +87,7 @@ class ReportDunningCourtDossier(models.AbstractModel):
             .with_context(dunning_date=as_of)
         )
         penalties = invoices._dunning_get_penalties(as_of)
-        charged = invoices._dunning_get_charged()
+        charged = self.env["account.dunning.penalty.charge"]._get_charged(invoices)
         rates = {
             currency: currency._get_conversion_rate(currency, company.currency_id, company, as_of)
             for currency in invoices.currency_id

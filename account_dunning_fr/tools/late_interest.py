@@ -14,13 +14,31 @@ from datetime import date, timedelta
 
 
 def semester_start(day):
-    """First day of ``day``'s semester."""
+    """First day (1 January or 1 July) of ``day``'s semester."""
     return date(day.year, 1 if day.month <= 6 else 7, 1)
 
 
 def next_semester_start(day):
+    """First day of the semester after ``day``'s."""
     start = semester_start(day)
     return date(start.year, 7, 1) if start.month == 1 else date(start.year + 1, 1, 1)
+
+
+def semester_starts(date_from, date_to):
+    """First days of the semesters intersecting [date_from, date_to] (both included), in date
+    order; empty when ``date_to`` is before ``date_from``'s semester."""
+    starts = []
+    start = semester_start(date_from)
+    while start <= date_to:
+        starts.append(start)
+        start = next_semester_start(start)
+    return starts
+
+
+def semester_label(day):
+    """``day``'s semester as "2026 H1" / "2026 H2" (not translated: the translated label is
+    ``account.dunning.rate._get_semester_labels``)."""
+    return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
 def interest_segments(start, end, amount, payments, rate_of_semester):
@@ -41,11 +59,7 @@ def interest_segments(start, end, amount, payments, rate_of_semester):
     # Base at ``start``: payments made before the first late day already reduced it.
     base = amount - sum(paid for day, paid in payments if day < start)
     changes = {day + timedelta(days=1): paid for day, paid in payments if start <= day < end}
-    cuts = set(changes)
-    cursor = next_semester_start(start)
-    while cursor <= end:
-        cuts.add(cursor)
-        cursor = next_semester_start(cursor)
+    cuts = {*changes, *semester_starts(next_semester_start(start), end)}
     bounds = sorted(cut for cut in cuts if start < cut <= end)
     segments = []
     seg_start = start
