@@ -133,6 +133,21 @@ class TestCreditHold(CreditCase):
         self.assertTrue(self.customer.dunning_credit_hold)
         self.assertEqual(self.customer.dunning_credit_hold_reason, "level")
 
+    def test_hold_of_several_customers_at_once_keeps_existing_holds(self):
+        """The system puts customers on hold in one batch, even when a clerk triggers it: one
+        note each; a customer already on hold keeps its reason and gets no second note."""
+        self.customer_2.dunning_credit_hold = True  # by hand
+        Partner = self.env["res.partner"].with_user(self.billing).with_company(self.company)
+        held = Partner.browse((self.customer | self.customer_2).ids)._dunning_put_on_hold("limit")
+        self.assertEqual(held.ids, self.customer.ids)
+        self.assertTrue(self.customer.dunning_credit_hold)
+        self.assertEqual(self.customer.dunning_credit_hold_reason, "limit")
+        self.assertEqual(self.customer_2.dunning_credit_hold_reason, "manual")
+        self.assertEqual(self._messages(self.customer).count("exceeds the credit limit"), 1)
+        self.assertNotIn("exceeds the credit limit", self._messages(self.customer_2))
+        self.assertFalse(Partner.browse(self.customer.ids)._dunning_put_on_hold("level"))
+        self.assertEqual(self.customer.dunning_credit_hold_reason, "limit", "kept")
+
     def test_hold_is_decided_per_company(self):
         company_2 = self.setup_other_company(name="Filiale Lyon")["company"]
         self.customer.dunning_credit_hold = True

@@ -1695,13 +1695,7 @@ class AccountDunningCommunication(models.Model):
         )
         holding = self.filtered(lambda comm: comm.level_id.credit_hold)
         for company, comms in holding.grouped("company_id").items():  # holds are per company
-            hold = comms.partner_id.with_company(company).filtered(
-                lambda partner: not partner.dunning_credit_hold
-            )
-            if hold:  # decided by the level, whoever sends: not a contact edit of the user
-                hold.sudo().write(
-                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "level"}
-                )
+            comms.partner_id.with_company(company)._dunning_put_on_hold("level")
         notices = self.filtered(lambda comm: comm.channel == "formal_notice")
         for company, comms in notices.grouped("company_id").items():  # litigation per company
             notified = comms.partner_id.with_company(company).filtered(

@@ -519,14 +519,8 @@ class AccountMove(models.Model):
                     customers=", ".join(labels),
                 )
             )
-        for over in over_by_company:
-            if over:  # decided by the system, whoever posts
-                over.sudo().write(
-                    {"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"}
-                )
-                over._dunning_log(
-                    self.env._("Put on credit hold: the exposure exceeds the credit limit.")
-                )
+        for over in over_by_company:  # decided by the system, whoever posts
+            over._dunning_put_on_hold("limit")
         return blocked
 
     def _dunning_log_hold_override(self):

@@ -447,12 +447,24 @@ class ResPartner(models.Model):
         )
         candidates.invalidate_recordset(CREDIT_FIELDS)
         over = candidates.with_company(company).filtered("dunning_over_limit")
-        if over:
-            over.write({"dunning_credit_hold": True, "dunning_credit_hold_reason": "limit"})
-            over._dunning_log(
+        return over._dunning_put_on_hold("limit")
+
+    def _dunning_put_on_hold(self, reason):
+        """Put these customers on credit hold in the current company, for ``reason`` ("level"
+        or "limit", the values of ``dunning_credit_hold_reason``; a hold set by hand is a plain
+        write, see ``write``): one write and one note per customer, in batch. Customers already
+        on hold keep their hold and its reason. Decided by the system whoever triggers it (the
+        sending of a level, the posting of an invoice, the daily check): not a contact edit of
+        the user. Returns the customers put on hold."""
+        partners = self.filtered(lambda partner: not partner.dunning_credit_hold)
+        if not partners:
+            return partners
+        partners.sudo().write({"dunning_credit_hold": True, "dunning_credit_hold_reason": reason})
+        if reason == "limit":  # a level's hold: the sent communication and the tracking say it
+            partners._dunning_log(
                 self.env._("Put on credit hold: the exposure exceeds the credit limit.")
             )
-        return over
+        return partners
 
     def _dunning_get_postal_partner(self):
         """The partner whose postal address a letter to this one shows: itself when its
