@@ -9,4 +9,4 @@ def post_init_hook(env):
     companies._dunning_set_default_penalty_terms()
     companies._dunning_set_default_wording()
     for company in companies:
-        env["account.dunning.run"]._update_next_dates(company)
+        env["account.move"]._dunning_update_next_dates(company)

@@ -93,7 +93,7 @@ def build_dataset(env, customers, invoices, today):
     _clone_moves(env, template)
     _clone_lines(env, template)
     env.invalidate_all()
-    env["account.dunning.run"]._update_next_dates(company)
+    env["account.move"]._dunning_update_next_dates(company)
     return partners
 
 

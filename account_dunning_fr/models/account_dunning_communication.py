@@ -17,7 +17,6 @@ from odoo.tools import SQL, float_repr, format_amount, format_date, pdf, safe_ev
 from odoo.tools import groupby as tools_groupby
 
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
-from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
@@ -387,11 +386,9 @@ class AccountDunningCommunication(models.Model):
     def _compute_other_invoices(self):
         moves = self.env["account.move"].search(
             [
+                *self.env["account.move"]._dunning_open_invoice_domain(),
                 ("commercial_partner_id", "in", self.partner_id.ids),
                 ("company_id", "in", self.company_id.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_PAYMENT_STATES),
             ],
             order="invoice_date_due, id",
         )
@@ -865,7 +862,7 @@ class AccountDunningCommunication(models.Model):
         for company, comms in self.grouped("company_id").items():
             ids = sorted(move_ids.intersection(comms.line_ids.move_id.ids))
             if ids:
-                self.env["account.dunning.run"]._update_next_dates(company, ids)
+                self.env["account.move"]._dunning_update_next_dates(company, ids)
 
     def action_create_penalty_invoice(self):
         """Charge the interest and indemnities of the communication's invoices."""
@@ -1507,7 +1504,8 @@ class AccountDunningCommunication(models.Model):
         payment link leads to."""
         self.ensure_one()
         moves = self.line_ids.move_id.sorted(lambda move: (move.invoice_date_due, move.id))
-        return moves.filtered(lambda move: move.payment_state in OPEN_PAYMENT_STATES) or moves
+        open_domain = self.env["account.move"]._dunning_open_invoice_domain()
+        return moves.filtered_domain(open_domain) or moves
 
     def _get_document_values(self):
         """What the letters, formal notices and emails of the communications say, in batch.
@@ -1707,7 +1705,7 @@ class AccountDunningCommunication(models.Model):
                 )
         self._log_evidence()
         for company, comms in self.grouped("company_id").items():
-            self.env["account.dunning.run"]._update_next_dates(company, comms.line_ids.move_id.ids)
+            self.env["account.move"]._dunning_update_next_dates(company, comms.line_ids.move_id.ids)
 
     def _log_evidence(self, bounced=False):
         """Post one note per communication on the customer and on each invoice, in batch:

@@ -4,8 +4,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .account_move import OPEN_PAYMENT_STATES
-
 
 class AccountDunningCommunicationLine(models.Model):
     """An invoice in a communication, with its figures frozen when the communication was made.
@@ -133,4 +131,6 @@ class AccountDunningCommunicationLine(models.Model):
     def _is_still_due(self):
         """The invoice is still owed: posted, not paid in full."""
         self.ensure_one()
-        return self.move_id.state == "posted" and self.move_id.payment_state in OPEN_PAYMENT_STATES
+        return bool(
+            self.move_id.filtered_domain(self.env["account.move"]._dunning_open_invoice_domain())
+        )

@@ -5,6 +5,7 @@ from itertools import pairwise
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .dunning_references import count_references, describe_references
 from .dunning_wording import (
@@ -32,6 +33,20 @@ LEVEL_REFERENCES = [
     ("invoice", "account.move", "dunning_level_override_id", "id"),
     ("plan", "account.dunning.payment.plan", "breach_level_id", "id"),
 ]
+# CTE ``lvl``: the levels of each active policy ranked, 1 for the lowest (the order of
+# ``_get_levels_in_order``). The run and the next dunning dates climb them one by one.
+LEVELS_CTE = SQL(
+    """
+    lvl AS (
+        SELECT l.id, l.policy_id, l.delay_days, l.min_gap_days,
+               ROW_NUMBER() OVER (PARTITION BY l.policy_id
+                                  ORDER BY l.sequence, l.delay_days, l.id) AS rank
+          FROM account_dunning_level l
+          JOIN account_dunning_policy pol ON pol.id = l.policy_id
+         WHERE pol.active
+    )
+    """
+)
 
 
 class AccountDunningLevel(models.Model):

@@ -6,9 +6,8 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round, format_amount, format_date
+from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
-from .account_move import OPEN_PAYMENT_STATES
 from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
@@ -49,9 +48,7 @@ class AccountDunningPaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial')), "
-        "('commercial_partner_id', '=', commercial_partner_id)]",
+        domain=lambda self: self._get_invoice_ids_domain(),
     )
     installment_ids = fields.One2many(
         "account.dunning.payment.plan.installment", "plan_id", string="Installments", copy=True
@@ -208,6 +205,24 @@ class AccountDunningPaymentPlan(models.Model):
         self._dunning_recompute_limitation(signed_invoices)
         return res
 
+    @api.model
+    def _get_invoice_ids_domain(self):
+        """The invoices a plan may schedule: open invoices of its customer (client-side)."""
+        open_invoices = self.env["account.move"]._dunning_open_invoice_domain()
+        return f"{open_invoices!r} + [('commercial_partner_id', '=', commercial_partner_id)]"
+
+    @api.model
+    def _dunning_pause_sql(self):
+        """Condition on invoice ``m``: an active payment plan schedules it, which pauses its
+        escalation while the installments are paid."""
+        self.flush_model(["state", "invoice_ids"])
+        return SQL(
+            """EXISTS (
+                SELECT 1 FROM account_dunning_payment_plan_invoice_rel rel
+                  JOIN account_dunning_payment_plan pl ON pl.id = rel.plan_id
+                 WHERE rel.move_id = m.id AND pl.state = 'active')"""
+        )
+
     def _get_residuals(self):
         """{plan id: what its invoices still owe, company currency}, one grouped read."""
         groups = self.env["account.move"]._read_group(
@@ -300,11 +315,11 @@ class AccountDunningPaymentPlan(models.Model):
             ]
         )
         taken = {move.id: other for other in others for move in other.invoice_ids}
+        open_domain = self.env["account.move"]._dunning_open_invoice_domain()
         for plan in self:
-            open_invoices = plan.invoice_ids.filtered(
-                lambda m, plan=plan: m.state == "posted"
-                and m.payment_state in OPEN_PAYMENT_STATES
-                and m.commercial_partner_id == plan.partner_id.commercial_partner_id
+            open_invoices = plan.invoice_ids.filtered_domain(open_domain).filtered(
+                lambda m, plan=plan: m.commercial_partner_id
+                == plan.partner_id.commercial_partner_id
             )
             if not plan.installment_ids or not open_invoices or open_invoices != plan.invoice_ids:
                 raise UserError(
@@ -519,9 +534,9 @@ class AccountDunningPaymentPlan(models.Model):
             breached._log(texts)
             jump = breached.filtered(lambda p: p.breach_action == "level")
             for level, group in jump.grouped("breach_level_id").items():
-                group.invoice_ids.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES).write(
-                    {"dunning_level_override_id": level.id}
-                )
+                group.invoice_ids.filtered_domain(
+                    self.env["account.move"]._dunning_open_invoice_domain()
+                ).write({"dunning_level_override_id": level.id})
             for (company, state), group in (
                 breached.filtered(lambda p: p.breach_action == "hand_over")
                 .grouped(lambda p: (p.company_id, p.breach_litigation_state))
@@ -531,5 +546,5 @@ class AccountDunningPaymentPlan(models.Model):
                     {"dunning_litigation_state": state, "dunning_litigation_date": today}
                 )
             for company, group in breached.grouped("company_id").items():
-                self.env["account.dunning.run"]._update_next_dates(company, group.invoice_ids.ids)
+                self.env["account.move"]._dunning_update_next_dates(company, group.invoice_ids.ids)
         return breached

@@ -3,6 +3,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .account_dunning_level import LEVEL_REFERENCES
 from .dunning_references import count_references, describe_references
@@ -109,3 +110,15 @@ class AccountDunningPolicy(models.Model):
         """Default policy per company id, in one query."""
         policies = self.search([("is_default", "=", True), ("company_id", "in", companies.ids)])
         return {policy.company_id.id: policy for policy in policies}
+
+    @api.model
+    def _get_partner_policy_sql(self, company, alias="p"):
+        """SQL expression of the effective policy id in ``company`` of the commercial partner
+        ``alias`` (res_partner): its own policy in the company, else the company's default."""
+        default = self._get_default_for_companies(company).get(company.id)
+        return SQL(
+            "COALESCE((%s.dunning_policy_id ->> %s)::int, %s)",
+            SQL.identifier(alias),
+            str(company.id),
+            default.id if default else None,
+        )

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from .dunning_notes import post_notes
 
@@ -151,10 +151,9 @@ class AccountDunningPromise(models.Model):
         ``partners`` paid in ``companies`` (receivable credits of payments and bank entries, not
         credit notes) from ``date_from`` (through ``date_to``), per day, in one grouped read."""
         domain = [
+            *self.env["account.move.line"]._dunning_receivable_domain(),
             ("partner_id.commercial_partner_id", "in", partners.ids),
             ("company_id", "in", companies.ids),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
             ("move_id.move_type", "=", "entry"),
             ("credit", ">", 0),
             ("date", ">=", date_from),
@@ -171,6 +170,20 @@ class AccountDunningPromise(models.Model):
             key = (partner.commercial_partner_id.id, company.id)
             payments.setdefault(key, []).append((day, amount))
         return payments
+
+    @api.model
+    def _dunning_pause_sql(self, date):
+        """Condition on invoice ``m`` of customer ``p`` (its commercial entity): a promise to
+        pay of the customer in the invoice's company, open and running on ``date`` (its date
+        plus the grace days), pauses the escalation of all its invoices."""
+        self.flush_model(["partner_id", "company_id", "state", "pause_until"])
+        return SQL(
+            """EXISTS (
+                SELECT 1 FROM account_dunning_promise pr
+                 WHERE pr.partner_id = p.id AND pr.company_id = m.company_id
+                   AND pr.state = 'open' AND pr.pause_until >= %s)""",
+            date,
+        )
 
     def _log_on_customer(self, event):
         messages = {

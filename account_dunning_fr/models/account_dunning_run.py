@@ -13,10 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime
 
 from .account_dunning_communication import PENDING_STATES, SEND_CRON
-from .account_dunning_level import PAPER_CHANNELS
-from .account_move import OPEN_PAYMENT_STATES
-from .dunning_insolvency import DUNNED_DESPITE_PROCEEDINGS_SQL
-from .res_partner import HANDED_OVER_STATES
+from .account_dunning_level import LEVELS_CTE, PAPER_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -28,20 +25,6 @@ MANUAL_RUN_SEND_SECONDS = 20
 DAILY_CRON = "account_dunning_fr.ir_cron_account_dunning_run"
 # Lines of the run's log that explain why invoices were skipped.
 LOG_LIMIT = 100
-
-# Ranks the levels of each active policy: 1 for the lowest.
-LEVELS_CTE = SQL(
-    """
-    lvl AS (
-        SELECT l.id, l.policy_id, l.delay_days, l.min_gap_days,
-               ROW_NUMBER() OVER (PARTITION BY l.policy_id
-                                  ORDER BY l.sequence, l.delay_days, l.id) AS rank
-          FROM account_dunning_level l
-          JOIN account_dunning_policy pol ON pol.id = l.policy_id
-         WHERE pol.active
-    )
-    """
-)
 
 
 class AccountDunningRun(models.Model):
@@ -241,7 +224,7 @@ class AccountDunningRun(models.Model):
         rows = self._select_candidates()
         notes = self._describe_skipped(self._select_skipped())
         communications = self._create_communications(rows, notes=notes)
-        self._update_next_dates(self.company_id)
+        self.env["account.move"]._dunning_update_next_dates(self.company_id)
         summary = self.env._(
             "%(datetime)s: %(invoices)s invoice(s) reached a new level; %(comms)s "
             "communication(s) created.",
@@ -305,17 +288,6 @@ class AccountDunningRun(models.Model):
                     )
                 )
         return notes
-
-    def _policy_sql(self, company):
-        """SQL expression of the effective policy id of partner alias ``p`` in ``company``."""
-        default = (
-            self.env["account.dunning.policy"]._get_default_for_companies(company).get(company.id)
-        )
-        return SQL(
-            "COALESCE((p.dunning_policy_id ->> %s)::int, %s)",
-            str(company.id),
-            default.id if default else None,
-        )
 
     def _select_candidates(self):
         """One query: each open invoice that reaches a new level as of the run date.
@@ -446,23 +418,13 @@ class AccountDunningRun(models.Model):
                   LEFT JOIN lvl last ON last.id = m.dunning_level_id
                   LEFT JOIN held ON held.move_id = m.id
                  WHERE m.company_id = %(company_id)s
-                   AND m.move_type = 'out_invoice'
-                   AND m.state = 'posted'
-                   AND m.payment_state IN %(open_states)s
-                   AND m.amount_residual > 0
-                   AND m.invoice_date_due IS NOT NULL
-                   AND m.dunning_disputed IS NOT TRUE
-                   AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
-                   AND %(not_frozen)s
-                   AND %(not_paused)s
+                   AND %(dunnable)s
             )
             """,
-            not_frozen=DUNNED_DESPITE_PROCEEDINGS_SQL,
-            policy=self._policy_sql(self.company_id),
+            policy=self.env["account.dunning.policy"]._get_partner_policy_sql(self.company_id),
             company_id=self.company_id.id,
-            open_states=OPEN_PAYMENT_STATES,
             pending=PENDING_STATES,
-            not_paused=self._not_paused_sql(self.date),
+            dunnable=self.env["account.move"]._dunning_dunnable_sql(self.date),
         )
 
     def _next_level_join(self):
@@ -477,28 +439,6 @@ class AccountDunningRun(models.Model):
             LEFT JOIN account_dunning_level nxt_level ON nxt_level.id = nxt.id
             """,
             date=self.date,
-        )
-
-    @api.model
-    def _not_paused_sql(self, date):
-        """Condition on invoice ``m`` of customer ``p``: its escalation is not paused by a
-        promise to pay running on ``date``, an active payment plan or a hand-over to an agency,
-        a lawyer or a court."""
-        for model in ("account.dunning.promise", "account.dunning.payment.plan"):
-            self.env[model].flush_model()
-        return SQL(
-            """(p.dunning_litigation_state ->> m.company_id::text IS NULL
-                OR p.dunning_litigation_state ->> m.company_id::text NOT IN %(handed_over)s)
-               AND NOT EXISTS (
-                   SELECT 1 FROM account_dunning_promise pr
-                    WHERE pr.partner_id = p.id AND pr.company_id = m.company_id
-                      AND pr.state = 'open' AND pr.pause_until >= %(date)s)
-               AND NOT EXISTS (
-                   SELECT 1 FROM account_dunning_payment_plan_invoice_rel rel
-                     JOIN account_dunning_payment_plan pl ON pl.id = rel.plan_id
-                    WHERE rel.move_id = m.id AND pl.state = 'active')""",
-            handed_over=HANDED_OVER_STATES,
-            date=date,
         )
 
     @api.model
@@ -521,16 +461,14 @@ class AccountDunningRun(models.Model):
                 SELECT p.commercial_partner_id, aml.currency_id, -SUM(aml.amount_residual_currency)
                   FROM account_move_line aml
                   JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN account_account acc ON acc.id = aml.account_id
                  WHERE aml.company_id = %(company_id)s
-                   AND aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable'
-                   AND NOT aml.reconciled
+                   AND %(open_receivable)s
                    AND aml.amount_residual_currency < 0
                    AND p.commercial_partner_id = ANY(%(partner_ids)s)
                  GROUP BY 1, 2
                 """,
                 company_id=self.company_id.id,
+                open_receivable=self.env["account.move.line"]._dunning_open_receivable_sql("aml"),
                 partner_ids=list(partner_ids),
             )
         )
@@ -856,73 +794,6 @@ class AccountDunningRun(models.Model):
         )
         prefix, suffix = sequence.with_context(ir_sequence_date=self.date)._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in numbers]
-
-    @api.model
-    def _update_next_dates(self, company, move_ids=None):
-        """Store on each open invoice of ``company`` the earliest date of its next level."""
-        self.env["account.move"].flush_model()
-        self.env["res.partner"].flush_model(
-            [
-                "dunning_policy_id",
-                "dunning_excluded",
-                "dunning_insolvency_state",
-                "dunning_insolvency_judgment_date",
-            ]
-        )
-        self.env["account.dunning.level"].flush_model()
-        where_ids = SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
-        self.env.execute_query(
-            SQL(
-                """
-                WITH %(levels)s,
-                cur AS (
-                    SELECT m.id, m.invoice_date_due AS due, m.dunning_last_date AS last_date,
-                           COALESCE(last.rank, 0) AS last_rank, m.dunning_level_override_id AS ovr,
-                           %(policy)s AS policy_id,
-                           (m.state = 'posted' AND m.payment_state IN %(open_states)s
-                            AND m.invoice_date_due IS NOT NULL
-                            AND m.dunning_disputed IS NOT TRUE
-                            AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
-                            AND %(not_frozen)s
-                            AND %(not_paused)s) AS is_open
-                      FROM account_move m
-                      JOIN res_partner p ON p.id = m.commercial_partner_id
-                      LEFT JOIN lvl last ON last.id = m.dunning_level_id
-                     WHERE m.company_id = %(company_id)s
-                       AND m.move_type = 'out_invoice'
-                       AND (m.dunning_next_date IS NOT NULL
-                            OR (m.state = 'posted' AND m.payment_state IN %(open_states)s))
-                       %(where_ids)s
-                ),
-                nxt AS (
-                    SELECT cur.id,
-                           CASE WHEN NOT cur.is_open THEN NULL
-                                WHEN cur.ovr IS NOT NULL
-                                    THEN GREATEST(cur.last_date + 1, %(today)s::date)
-                                WHEN l.id IS NULL THEN NULL
-                                ELSE GREATEST(cur.due + l.delay_days,
-                                              cur.last_date + l.min_gap_days,
-                                              cur.last_date + 1)
-                           END AS next_date
-                      FROM cur
-                      LEFT JOIN lvl l ON l.policy_id = cur.policy_id AND l.rank = cur.last_rank + 1
-                )
-                UPDATE account_move m
-                   SET dunning_next_date = nxt.next_date
-                  FROM nxt
-                 WHERE m.id = nxt.id AND m.dunning_next_date IS DISTINCT FROM nxt.next_date
-                """,
-                levels=LEVELS_CTE,
-                policy=self._policy_sql(company),
-                open_states=OPEN_PAYMENT_STATES,
-                company_id=company.id,
-                where_ids=where_ids,
-                today=fields.Date.context_today(self),
-                not_paused=self._not_paused_sql(fields.Date.context_today(self)),
-                not_frozen=DUNNED_DESPITE_PROCEEDINGS_SQL,
-            )
-        )
-        self.env["account.move"].invalidate_model(["dunning_next_date"])
 
     # ---------------------------------------------------------------------------------------
     # Scheduled action

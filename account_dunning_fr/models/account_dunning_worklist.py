@@ -46,11 +46,8 @@ class AccountDunningWorklist(models.Model):
                     SELECT rp.commercial_partner_id AS partner_id, aml.company_id,
                            SUM(aml.amount_residual) AS amount
                       FROM account_move_line aml
-                      JOIN account_account acc ON acc.id = aml.account_id
                       JOIN res_partner rp ON rp.id = aml.partner_id
-                     WHERE acc.account_type = 'asset_receivable'
-                       AND aml.parent_state = 'posted'
-                       AND NOT aml.reconciled
+                     WHERE %(open_receivable)s
                        AND aml.date_maturity < CURRENT_DATE
                      GROUP BY rp.commercial_partner_id, aml.company_id
                 ),
@@ -112,6 +109,7 @@ class AccountDunningWorklist(models.Model):
                 )
                 """,
                 table=SQL.identifier(self._table),
+                open_receivable=self.env["account.move.line"]._dunning_open_receivable_sql("aml"),
             )
         )
 

@@ -11,9 +11,13 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..tools.legal_caps import legal_cap_date
+from .account_dunning_level import LEVELS_CTE
+from .dunning_insolvency import (
+    DUNNED_DESPITE_PROCEEDINGS_SQL,
+)
 from .dunning_notes import post_notes
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
-from .res_partner import CREDIT_FIELDS
+from .res_partner import CREDIT_FIELDS, HANDED_OVER_STATES
 
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 # Limitation periods in years: C. com. L110-4 (commercial debts), C. conso. L218-2 (consumers)
@@ -217,6 +221,145 @@ class AccountMove(models.Model):
         if vals.get("dunning_disputed") and "dunning_dispute_date" not in vals:
             vals = dict(vals, dunning_dispute_date=fields.Date.context_today(self))
         return super().write(vals)
+
+    # ---------------------------------------------------------------------------------------
+    # The invoices dunning is about: one definition each, as a domain and as SQL
+    # ---------------------------------------------------------------------------------------
+
+    @api.model
+    def _dunning_invoice_domain(self, penalties=True):
+        """Posted customer invoices: what a customer was invoiced, owed or paid since. Not
+        drafts nor cancelled invoices; credit notes and vendor bills are no invoices a customer
+        owes. Penalty invoices are invoices too, unless ``penalties`` is false (late interest
+        and indemnity are neither a supply nor turnover). SQL twin: ``_dunning_invoice_sql``."""
+        domain = [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
+        if not penalties:
+            domain.append(("dunning_is_penalty_invoice", "=", False))
+        return domain
+
+    @api.model
+    def _dunning_invoice_sql(self, alias="m", penalties=True):
+        """Condition on the account_move ``alias``: ``_dunning_invoice_domain`` in SQL."""
+        move = SQL.identifier(alias)
+        condition = SQL("%s.move_type = 'out_invoice' AND %s.state = 'posted'", move, move)
+        if not penalties:
+            condition = SQL("%s AND %s.dunning_is_penalty_invoice IS NOT TRUE", condition, move)
+        return SQL("(%s)", condition)
+
+    @api.model
+    def _dunning_open_invoice_domain(self):
+        """Open customer invoices: posted customer invoices still owed in whole or in part,
+        penalty invoices included. Paid, in payment, blocked and reversed invoices (cancelled by
+        a full credit note) are not open: their payment state says so, the one place where
+        Odoo decides it. SQL twin: ``_dunning_open_invoice_sql``."""
+        return [
+            *self._dunning_invoice_domain(),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
+        ]
+
+    @api.model
+    def _dunning_open_invoice_sql(self, alias="m"):
+        """Condition on the account_move ``alias``: ``_dunning_open_invoice_domain`` in SQL."""
+        return SQL(
+            "(%s AND %s.payment_state IN %s)",
+            self._dunning_invoice_sql(alias),
+            SQL.identifier(alias),
+            OPEN_PAYMENT_STATES,
+        )
+
+    @api.model
+    def _dunning_dunnable_sql(self, date):
+        """Condition on invoice ``m`` of customer ``p`` (its commercial entity): an open invoice
+        the dunning may remind on ``date``. It has a due date, is not disputed, its customer is
+        not excluded from dunning in the invoice's company, it is not frozen by insolvency
+        proceedings, and its escalation is not paused: by the hand-over of the customer's debt
+        (agency, lawyer, court), or by what the promise and payment plan models say pauses it.
+        Penalty invoices are dunnable: the levels say whether they are reminded."""
+        return SQL(
+            """(%(open)s
+                AND m.invoice_date_due IS NOT NULL
+                AND m.dunning_disputed IS NOT TRUE
+                AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
+                AND %(not_frozen)s
+                AND (p.dunning_litigation_state ->> m.company_id::text IS NULL
+                     OR p.dunning_litigation_state ->> m.company_id::text NOT IN %(handed_over)s)
+                AND NOT %(promise)s
+                AND NOT %(plan)s)""",
+            open=self._dunning_open_invoice_sql("m"),
+            not_frozen=DUNNED_DESPITE_PROCEEDINGS_SQL,
+            handed_over=HANDED_OVER_STATES,
+            promise=self.env["account.dunning.promise"]._dunning_pause_sql(date),
+            plan=self.env["account.dunning.payment.plan"]._dunning_pause_sql(),
+        )
+
+    @api.model
+    def _dunning_update_next_dates(self, company, move_ids=None):
+        """Store on each customer invoice of ``company`` (of ``move_ids``) the earliest date of
+        its next level, or none when it is not dunnable; in one statement."""
+        self.flush_model()
+        self.env["res.partner"].flush_model(
+            [
+                "dunning_policy_id",
+                "dunning_excluded",
+                "dunning_litigation_state",
+                "dunning_insolvency_state",
+                "dunning_insolvency_judgment_date",
+            ]
+        )
+        for model in (
+            "account.dunning.level",
+            "account.dunning.policy",
+            "account.dunning.promise",
+            "account.dunning.payment.plan",
+        ):
+            self.env[model].flush_model()
+        where_ids = SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL()
+        today = fields.Date.context_today(self)
+        self.env.execute_query(
+            SQL(
+                """
+                WITH %(levels)s,
+                cur AS (
+                    SELECT m.id, m.invoice_date_due AS due, m.dunning_last_date AS last_date,
+                           COALESCE(last.rank, 0) AS last_rank, m.dunning_level_override_id AS ovr,
+                           %(policy)s AS policy_id,
+                           %(dunnable)s AS is_open
+                      FROM account_move m
+                      JOIN res_partner p ON p.id = m.commercial_partner_id
+                      LEFT JOIN lvl last ON last.id = m.dunning_level_id
+                     WHERE m.company_id = %(company_id)s
+                       AND m.move_type = 'out_invoice'
+                       AND (m.dunning_next_date IS NOT NULL OR %(open)s)
+                       %(where_ids)s
+                ),
+                nxt AS (
+                    SELECT cur.id,
+                           CASE WHEN NOT cur.is_open THEN NULL
+                                WHEN cur.ovr IS NOT NULL
+                                    THEN GREATEST(cur.last_date + 1, %(today)s::date)
+                                WHEN l.id IS NULL THEN NULL
+                                ELSE GREATEST(cur.due + l.delay_days,
+                                              cur.last_date + l.min_gap_days,
+                                              cur.last_date + 1)
+                           END AS next_date
+                      FROM cur
+                      LEFT JOIN lvl l ON l.policy_id = cur.policy_id AND l.rank = cur.last_rank + 1
+                )
+                UPDATE account_move m
+                   SET dunning_next_date = nxt.next_date
+                  FROM nxt
+                 WHERE m.id = nxt.id AND m.dunning_next_date IS DISTINCT FROM nxt.next_date
+                """,
+                levels=LEVELS_CTE,
+                policy=self.env["account.dunning.policy"]._get_partner_policy_sql(company),
+                dunnable=self._dunning_dunnable_sql(today),
+                open=self._dunning_open_invoice_sql("m"),
+                company_id=company.id,
+                where_ids=where_ids,
+                today=today,
+            )
+        )
+        self.invalidate_model(["dunning_next_date"])
 
     @api.depends_context("dunning_date", "lang")
     @api.depends("amount_residual", "payment_state", "invoice_date_due", "dunning_disputed")

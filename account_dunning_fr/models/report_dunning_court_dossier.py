@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import partner_identifiers
 from .dunning_legal_forms import (
     COMMERCIAL_COURT,
@@ -72,11 +71,9 @@ class ReportDunningCourtDossier(models.AbstractModel):
             self.env["account.move"]
             .search(
                 [
+                    *self.env["account.move"]._dunning_open_invoice_domain(),
                     ("commercial_partner_id", "in", partners.ids),
                     ("company_id", "=", company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", OPEN_PAYMENT_STATES),
                     ("invoice_date", "<=", as_of),
                     "|",
                     ("invoice_date_due", "<", as_of),
@@ -112,11 +109,9 @@ class ReportDunningCourtDossier(models.AbstractModel):
         credits_by_partner = dict(
             self.env["account.move.line"]._read_group(
                 [
+                    *self.env["account.move.line"]._dunning_open_receivable_domain(),
                     ("partner_id", "in", partners.ids),
                     ("company_id", "=", company.id),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
                     ("balance", "<", 0),
                     ("date", "<=", as_of),
                 ],

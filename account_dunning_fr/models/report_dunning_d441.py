@@ -114,11 +114,10 @@ class ReportDunningD441(models.AbstractModel):
               FROM account_move m
               JOIN res_currency cur ON cur.id = m.currency_id
              WHERE m.company_id = %(company)s
-               AND m.move_type = 'out_invoice'
-               AND m.state = 'posted'
+               AND %(invoices)s
                AND m.invoice_date <= %(date_to)s
-               AND NOT COALESCE(m.dunning_is_penalty_invoice, FALSE)
             """,
+            invoices=self.env["account.move"]._dunning_invoice_sql("m", penalties=False),
             company=company.id,
             date_to=date_to,
         )

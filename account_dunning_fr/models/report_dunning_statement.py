@@ -8,18 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.ageing import residual_at_sql
 from .dunning_documents import AGEING_BUCKETS, ageing_bucket, ageing_labels
-
-# Receivable lines of posted entries of one company, for a set of customers.
-RECEIVABLE_LINES = """
-      FROM account_move_line aml
-      JOIN account_account acc ON acc.id = aml.account_id
-      JOIN res_partner rp ON rp.id = aml.partner_id
-     WHERE acc.account_type = 'asset_receivable'
-       AND aml.parent_state = 'posted'
-       AND aml.company_id = %(company)s
-       AND rp.commercial_partner_id = ANY(%(partners)s)
-"""
 
 
 class ReportDunningStatement(models.AbstractModel):
@@ -62,28 +52,37 @@ class ReportDunningStatement(models.AbstractModel):
         company's currency."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
-        params = {"company": company.id, "partners": partners.ids}
+        # Receivable lines of posted entries of the company, for the customers.
+        lines = SQL(
+            """FROM account_move_line aml
+               JOIN res_partner rp ON rp.id = aml.partner_id
+              WHERE %(receivable)s
+                AND aml.company_id = %(company)s
+                AND rp.commercial_partner_id = ANY(%(partners)s)""",
+            receivable=self.env["account.move.line"]._dunning_receivable_sql("aml"),
+            company=company.id,
+            partners=partners.ids,
+        )
         opening = dict(
             self.env.execute_query(
                 SQL(
-                    "SELECT rp.commercial_partner_id, SUM(aml.balance)"
-                    + RECEIVABLE_LINES
-                    + " AND aml.date < %(date_from)s GROUP BY rp.commercial_partner_id",
+                    """SELECT rp.commercial_partner_id, SUM(aml.balance) %(lines)s
+                          AND aml.date < %(date_from)s GROUP BY rp.commercial_partner_id""",
+                    lines=lines,
                     date_from=date_from,
-                    **params,
                 )
             )
         )
         entries = self.env.execute_query_dict(
             SQL(
                 """SELECT rp.commercial_partner_id AS partner_id, aml.date, aml.move_name,
-                          aml.ref, aml.name AS label, aml.date_maturity, aml.debit, aml.credit"""
-                + RECEIVABLE_LINES
-                + """ AND aml.date BETWEEN %(date_from)s AND %(date_to)s
-                  ORDER BY aml.date, aml.move_name, aml.id""",
+                          aml.ref, aml.name AS label, aml.date_maturity, aml.debit, aml.credit
+                          %(lines)s
+                     AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+                   ORDER BY aml.date, aml.move_name, aml.id""",
+                lines=lines,
                 date_from=date_from,
                 date_to=date_to,
-                **params,
             )
         )
         open_items = self.env.execute_query_dict(
@@ -91,19 +90,14 @@ class ReportDunningStatement(models.AbstractModel):
                 """SELECT * FROM (
                        SELECT rp.commercial_partner_id AS partner_id, aml.move_name, aml.date,
                               COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                              aml.balance
-                              - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                           WHERE pr.debit_move_id = aml.id
-                                             AND pr.max_date <= %(date_to)s), 0)
-                              + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                           WHERE pr.credit_move_id = aml.id
-                                             AND pr.max_date <= %(date_to)s), 0) AS amount"""
-                + RECEIVABLE_LINES
-                + """ AND aml.date <= %(date_to)s) AS items
+                              %(residual)s AS amount
+                              %(lines)s
+                         AND aml.date <= %(date_to)s) AS items
                   WHERE ROUND(items.amount, 2) != 0
                   ORDER BY items.date_maturity, items.move_name""",
+                residual=residual_at_sql("aml", date_to),
+                lines=lines,
                 date_to=date_to,
-                **params,
             )
         )
         statements = {

@@ -292,15 +292,13 @@ class ResPartner(models.Model):
         today = self.env.context.get("dunning_date") or fields.Date.context_today(self)
         lines = SQL(
             """FROM account_move_line aml
-               JOIN account_account acc ON acc.id = aml.account_id
                JOIN res_partner line_partner ON line_partner.id = aml.partner_id
               WHERE line_partner.commercial_partner_id = %(partner)s
                 AND aml.company_id = %(company)s
-                AND acc.account_type = 'asset_receivable'
-                AND aml.parent_state = 'posted'
-                AND NOT aml.reconciled
+                AND %(open_receivable)s
                 AND aml.date_maturity < %(today)s""",
             partner=commercial_sql,
+            open_receivable=self.env["account.move.line"]._dunning_open_receivable_sql("aml"),
             company=self.env.company.id,
             today=today,
         )
@@ -379,11 +377,9 @@ class ResPartner(models.Model):
         receivables = defaultdict(float)
         for partner, company, amount in self.env["account.move.line"]._read_group(
             [
+                *self.env["account.move.line"]._dunning_open_receivable_domain(),
                 ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
                 ("company_id", "in", companies.ids),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
             ],
             ["partner_id", "company_id"],
             ["amount_residual:sum"],
@@ -432,14 +428,13 @@ class ResPartner(models.Model):
                 """
                 SELECT p.commercial_partner_id
                   FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
                   JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s AND aml.parent_state = 'posted'
-                   AND acc.account_type = 'asset_receivable' AND NOT aml.reconciled
+                 WHERE aml.company_id = %(company)s AND %(open_receivable)s
                  GROUP BY p.commercial_partner_id
                 HAVING SUM(aml.amount_residual) > 0
                 """,
                 company=company.id,
+                open_receivable=self.env["account.move.line"]._dunning_open_receivable_sql("aml"),
             )
         )
         candidates = self.browse([partner_id for (partner_id,) in rows]).filtered(
@@ -733,10 +728,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         moves = self.env["account.move"].search(
             [
+                *self.env["account.move"]._dunning_invoice_domain(),
                 ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                 ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
                 ("invoice_date_due", "<", today),
             ]
         )
@@ -767,10 +761,9 @@ class ResPartner(models.Model):
         self.ensure_one()
         late = self.env["account.move"].search(
             [
+                *self.env["account.move"]._dunning_invoice_domain(),
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
                 ("invoice_date_due", "<", fields.Date.context_today(self)),
             ]
         )

@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-from .account_move import OPEN_PAYMENT_STATES
 from .dunning_insolvency import is_frozen_claim
 from .dunning_legal_forms import LEGAL_FORM_SELECTION
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
@@ -103,12 +102,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         moves = self.env["account.move"].search(
             [
+                *self.env["account.move"]._dunning_open_invoice_domain(),
                 ("commercial_partner_id", "in", partners.ids),
                 ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_PAYMENT_STATES),
-                ("amount_residual", ">", 0),
             ],
             order="invoice_date, name, id",
         )

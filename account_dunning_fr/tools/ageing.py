@@ -5,6 +5,8 @@ bucket (``30,60,90,120`` gives not due, 1-30, 31-60, 61-90, 91-120 and over 120 
 
 from itertools import pairwise
 
+from odoo.tools import SQL
+
 DEFAULT_LIMITS = "30,60,90,120"
 MAX_LIMITS = 8  # at most 10 buckets: their keys "0".."9" sort as the buckets do
 
@@ -43,3 +45,20 @@ def bucket_of(days_late, limits):
         if (first is None or days_late >= first) and (last is None or days_late <= last):
             return key
     raise AssertionError(days_late)  # the last bucket has no upper bound
+
+
+def residual_at_sql(alias, as_of):
+    """SQL of the open residual, in company currency, of the receivable line ``alias`` as of
+    ``as_of``: its balance less what was matched with it up to that date (partial
+    reconciliations whose ``max_date`` is on or before it), whatever was matched later. The one
+    "open at a date" of the aged balance, the dashboard and the statement of account."""
+    line = SQL.identifier(alias)
+    return SQL(
+        """%(line)s.balance
+           - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                        WHERE pr.debit_move_id = %(line)s.id AND pr.max_date <= %(as_of)s), 0)
+           + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
+                        WHERE pr.credit_move_id = %(line)s.id AND pr.max_date <= %(as_of)s), 0)""",
+        line=line,
+        as_of=as_of,
+    )

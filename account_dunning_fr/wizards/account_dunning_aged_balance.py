@@ -11,29 +11,13 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..tools.ageing import bucket_bounds, parse_limits
+from ..tools.ageing import bucket_bounds, parse_limits, residual_at_sql
 
 DISPUTED_FILTERS = [
     ("all", "Disputed or not"),
     ("exclude", "Not disputed"),
     ("only", "Disputed only"),
 ]
-
-
-def residual_at_sql(alias, as_of):
-    """SQL of the open residual, in company currency, of the receivable line ``alias`` as of
-    ``as_of``: its balance less what was matched with it up to that date (partial
-    reconciliations whose ``max_date`` is on or before it), whatever was matched later."""
-    line = SQL.identifier(alias)
-    return SQL(
-        """%(line)s.balance
-           - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                        WHERE pr.debit_move_id = %(line)s.id AND pr.max_date <= %(as_of)s), 0)
-           + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                        WHERE pr.credit_move_id = %(line)s.id AND pr.max_date <= %(as_of)s), 0)""",
-        line=line,
-        as_of=as_of,
-    )
 
 
 def open_items_sql(company, as_of):
@@ -47,32 +31,25 @@ def open_items_sql(company, as_of):
             SELECT aml.id AS move_line_id, aml.move_id, aml.company_id,
                    rp.commercial_partner_id AS partner_id,
                    cp.dunning_collector_id AS collector_id,
-                   COALESCE((cp.dunning_policy_id ->> %(company_key)s)::int,
-                            %(default_policy)s) AS policy_id,
+                   %(policy)s AS policy_id,
                    am.dunning_level_id AS level_id,
                    COALESCE(am.dunning_disputed, FALSE) AS disputed,
                    COALESCE(aml.date_maturity, aml.date) AS date_due,
                    %(as_of)s::date - COALESCE(aml.date_maturity, aml.date) AS days_overdue,
                    ROUND(%(residual)s, %(digits)s) AS amount
               FROM account_move_line aml
-              JOIN account_account acc ON acc.id = aml.account_id
               JOIN account_move am ON am.id = aml.move_id
               JOIN res_partner rp ON rp.id = aml.partner_id
               JOIN res_partner cp ON cp.id = rp.commercial_partner_id
-             WHERE acc.account_type = 'asset_receivable'
-               AND aml.parent_state = 'posted'
+             WHERE %(receivable)s
                AND aml.company_id = %(company)s
                AND aml.date <= %(as_of)s
         ) AS items
         WHERE items.amount != 0
         """,
         company=company.id,
-        company_key=str(company.id),
-        default_policy=company.env["account.dunning.policy"]
-        ._get_default_for_companies(company)
-        .get(company.id, company.env["account.dunning.policy"])
-        .id
-        or None,
+        policy=company.env["account.dunning.policy"]._get_partner_policy_sql(company, "cp"),
+        receivable=company.env["account.move.line"]._dunning_receivable_sql("aml"),
         as_of=as_of,
         residual=residual_at_sql("aml", as_of),
         digits=company.currency_id.decimal_places,

@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..models.account_move import OPEN_PAYMENT_STATES
 from .account_dunning_aged_balance import flush_receivables, open_items_sql
 
 DSO_METHODS = [
@@ -291,10 +290,8 @@ class AccountDunningDashboard(models.TransientModel):
 
     def _dispute_domain(self):
         return [
+            *self.env["account.move"]._dunning_open_invoice_domain(),
             ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("dunning_disputed", "=", True),
         ]
 
