@@ -16,12 +16,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_repr, format_amount, format_date, pdf, safe_eval
 from odoo.tools import groupby as tools_groupby
 
+from ..tools.wording import WORDING_KINDS, fill_placeholders
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
-from .dunning_wording import WORDING_KINDS, fill_placeholders
 from .res_partner import POSTAL_ADDRESS_FIELDS
 
 # Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).

@@ -8,7 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .dunning_documents import AGEING_BUCKETS, ageing_bucket, ageing_labels
+from ..tools.ageing import AGEING_BUCKETS, ageing_bucket
+from .dunning_documents import ageing_labels
 
 # Receivable lines of posted entries of one company, for a set of customers.
 RECEIVABLE_LINES = """
