@@ -71,7 +71,7 @@ class TestEmails(DunningCase):
         cls.env["res.partner.bank"].create(
             {"acc_number": IBAN, "partner_id": cls.company.partner_id.id}
         )
-        reminder = cls.env.ref("account_dunning_fr.mail_template_dunning_reminder")
+        reminder = cls.env.ref("account_dunning_fr.mail_template_dunning")
         cls.level_1.mail_template_id = reminder
         # A day of reminders: 6 French and 5 English customers, one or two invoices each.
         Partner = cls.env["res.partner"]
