@@ -134,9 +134,8 @@ PRODUCTS = [
     ("Livraison et installation", "service", 90.0, (1, 2)),
 ]
 DISPUTE = {
-    "dunning_dispute_reason": "Marchandise non conforme",
-    "dunning_dispute_note": "Le client signale des plateaux rayés à la livraison ; "
-    "expertise demandée avant tout règlement.",
+    "dunning_dispute_note": "Marchandise non conforme : le client signale des plateaux rayés à "
+    "la livraison ; expertise demandée avant tout règlement.",
 }
 
 

@@ -75,9 +75,7 @@ class DocumentsCase(DocumentCase, DunningCase, HttpCase):
                 "channel": "formal_notice",
                 "payment_deadline_days": 15,
                 "email_copy": True,
-                "mail_template_id": cls.env.ref(
-                    "account_dunning_fr.mail_template_dunning_formal_notice"
-                ).id,
+                "mail_template_id": cls.env.ref("account_dunning_fr.mail_template_dunning").id,
                 "report_id": cls.env.ref(
                     "account_dunning_fr.action_report_dunning_formal_notice"
                 ).id,

@@ -28,7 +28,7 @@ class TestCreditLitigation(CreditCase):
             {
                 "dunning_disputed": True,
                 "dunning_dispute_reason_id": reasons[0].id,
-                "dunning_dispute_reason": "Two pallets damaged",
+                "dunning_dispute_note": "Two pallets damaged",
             }
         )
         self.assertEqual(self._run(TODAY).line_ids.move_id, other, "the disputed one is not dunned")

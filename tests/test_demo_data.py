@@ -109,7 +109,6 @@ class TestDemoData(TransactionCase):
                 disputed = invoices.filtered("dunning_disputed")
                 self.assertEqual(disputed, result["disputed"])
                 self.assertEqual(len(disputed), 1)
-                self.assertTrue(disputed.dunning_dispute_reason)
                 self.assertTrue(disputed.dunning_dispute_date)
                 self.assertTrue(disputed.dunning_dispute_note)
                 self.assertLess(disputed.invoice_date_due, TODAY)

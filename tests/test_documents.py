@@ -281,11 +281,8 @@ class TestDocuments(DocumentsCase):
     # -- emails and batch printing ----------------------------------------------------------
 
     def test_emails_in_the_customers_language_with_the_pdf(self):
-        self.level_courtesy.mail_template_id = self.env.ref(
-            "account_dunning_fr.mail_template_dunning_courtesy"
-        )
-        self.level_1.mail_template_id = self.env.ref(
-            "account_dunning_fr.mail_template_dunning_reminder"
+        (self.level_courtesy | self.level_1).mail_template_id = self.env.ref(
+            "account_dunning_fr.mail_template_dunning"
         )
         inv_fr = self._invoices([(self.customer, date(2026, 2, 15), 1234.5)])
         inv_en = self._invoices([(self.customer_2, date(2026, 2, 15), 99.0)])

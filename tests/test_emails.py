@@ -9,6 +9,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_amount, format_date
@@ -70,7 +71,7 @@ class TestEmails(DunningCase):
         cls.env["res.partner.bank"].create(
             {"acc_number": IBAN, "partner_id": cls.company.partner_id.id}
         )
-        reminder = cls.env.ref("account_dunning_fr.mail_template_dunning_reminder")
+        reminder = cls.env.ref("account_dunning_fr.mail_template_dunning")
         cls.level_1.mail_template_id = reminder
         # A day of reminders: 6 French and 5 English customers, one or two invoices each.
         Partner = cls.env["res.partner"]
@@ -243,3 +244,134 @@ class TestEmails(DunningCase):
             f"The email template {broken.name} could not be rendered", comms[0].failure_reason
         )
         self.assertIn("no_such_field", comms[0].failure_reason)
+
+    def test_each_tone_has_its_own_subject_and_paragraphs(self):
+        """One email of each tone to a French and an English customer, as the mail queue
+        delivers them: the subject and the paragraphs of the tone, in the customer's language."""
+        address = {"street": "3 place Bellecour", "zip": "69002", "city": "Lyon"}
+        customers = self.env["res.partner"].create(
+            [
+                {"name": "Client Ton", "is_company": True, "lang": "fr_FR", **address},
+                {"name": "Tone Customer", "is_company": True, "lang": "en_US", **address},
+            ]
+        )
+        customers[0].email, customers[1].email = "ton@client-fr.test", "tone@customer-en.test"
+        self.level_2.write({"channel": "email", "payment_deadline_days": 8})
+        notice_level = self.level_call.copy(
+            {
+                "name": "Mise en demeure",
+                "channel": "formal_notice",
+                "delay_days": 60,
+                "sequence": 10,
+                "payment_deadline_days": 15,
+                "email_copy": True,
+            }
+        )
+        tones = {  # tone: (level, due date of its invoice)
+            "courtesy": (self.level_courtesy, date(2026, 3, 5)),
+            "first": (self.level_1, date(2026, 2, 15)),
+            "firm": (self.level_2, date(2026, 2, 1)),
+            "formal_notice": (notice_level, date(2025, 12, 15)),
+        }
+        invoices = self._invoices(
+            [(customer, due, 500.0) for customer in customers for _level, due in tones.values()]
+        )
+        Comm = self.env["account.dunning.communication"].sudo()
+        comms = Comm
+        for index, invoice in enumerate(invoices):
+            tone = list(tones)[index % len(tones)]
+            level = tones[tone][0]
+            comms |= Comm.create(
+                {
+                    "name": f"DUN/TONE/{index}",
+                    "company_id": self.company.id,
+                    "date": TODAY,
+                    "partner_id": invoice.partner_id.id,
+                    "recipient_id": invoice.partner_id.id,
+                    "level_id": level.id,
+                    "channel": level.channel,
+                    "currency_id": invoice.currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": invoice.id,
+                                "move_name": invoice.name,
+                                "invoice_date": invoice.invoice_date,
+                                "date_due": invoice.invoice_date_due,
+                                "days_overdue": (TODAY - invoice.invoice_date_due).days,
+                                "currency_id": invoice.currency_id.id,
+                                "amount_total": invoice.amount_total,
+                                "amount_due": invoice.amount_residual,
+                                "level_id": level.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        self.assertEqual(comms.mapped("document_kind"), list(tones) * 2)
+        comms.write({"state": "to_send"})
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        with smtp_server(self.env) as sink:
+            with freeze_time(TODAY):
+                comms.with_env(self.env)._send()
+                self.env["mail.mail"].process_email_queue()
+            messages = sink.wait_for(len(comms))
+        by_subject = {_flat(message["Subject"]): body_text(message) for message in messages}
+        company = "Fournitures Dupont SAS"
+        expected = {
+            ("fr_FR", "courtesy"): (
+                "%s : échéance prochaine (%s)",
+                ["Vous trouverez notre rappel en pièce jointe."],
+            ),
+            ("fr_FR", "first"): (
+                "%s : relance de paiement %s",
+                ["Vous trouverez notre rappel en pièce jointe."],
+            ),
+            ("fr_FR", "firm"): (
+                "%s : dernière relance avant mise en demeure %s",
+                [
+                    "Paiement demandé au plus tard le {deadline}.",
+                    "Vous trouverez notre courrier en pièce jointe.",
+                ],
+            ),
+            ("fr_FR", "formal_notice"): (
+                "%s : mise en demeure de payer %s",
+                [
+                    "Date limite de paiement : {deadline}.",
+                    "Vous trouverez ci-joint une copie de notre mise en demeure de payer, qui vous "
+                    "est également adressée par lettre recommandée avec demande d'avis de "
+                    "réception.",
+                ],
+            ),
+            ("en_US", "courtesy"): (
+                "%s: upcoming due date (%s)",
+                ["Please find our reminder attached."],
+            ),
+            ("en_US", "first"): ("%s: payment reminder %s", ["Please find our reminder attached."]),
+            ("en_US", "firm"): (
+                "%s: final reminder before formal notice %s",
+                ["Payment requested by {deadline}.", "Please find our letter attached."],
+            ),
+            ("en_US", "formal_notice"): (
+                "%s: formal notice to pay %s",
+                [
+                    "Deadline to pay: {deadline}.",
+                    "Please find attached a copy of our formal notice to pay (mise en demeure), "
+                    "also sent to you by registered letter.",
+                ],
+            ),
+        }
+        others = {sentence for _subject, sentences in expected.values() for sentence in sentences}
+        for comm in comms:
+            lang, tone = comm.recipient_id.lang, comm.document_kind
+            subject, sentences = expected[lang, tone]
+            deadline = _flat(format_date(self.env, comm.document_deadline_date, lang_code=lang))
+            with self.subTest(lang=lang, tone=tone):
+                body = by_subject.get(subject % (company, comm.name))
+                self.assertIsNotNone(body, f"subject of the {tone} tone in {lang}")
+                for sentence in sentences:
+                    self.assertIn(sentence.format(deadline=deadline), body)
+                for sentence in others - set(sentences):
+                    self.assertNotIn(
+                        sentence.format(deadline=deadline), body, "no paragraph of another tone"
+                    )

@@ -136,7 +136,7 @@ class TestDunningEngine(DunningCase):
             [(self.customer, TODAY - D(15), 100.0), (self.customer, TODAY - D(15), 200.0)]
         )
         with freeze_time(TODAY):
-            disputed.write({"dunning_disputed": True, "dunning_dispute_reason": "Wrong quantity"})
+            disputed.write({"dunning_disputed": True, "dunning_dispute_note": "Wrong quantity"})
         self.assertEqual(disputed.dunning_dispute_date, TODAY)
         comms = self._run(TODAY)
         self.assertEqual(comms.line_ids.move_id, inv)

@@ -39,7 +39,6 @@ MOVE_FIELDS = [
     "dunning_days_overdue",
     "dunning_disputed",
     "dunning_dispute_reason_id",
-    "dunning_dispute_reason",
     "dunning_dispute_date",
     "dunning_dispute_note",
     "dunning_partner_on_hold",

@@ -16,22 +16,17 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_repr, format_amount, format_date, pdf, safe_eval
 from odoo.tools import groupby as tools_groupby
 
+from ..tools.wording import WORDING_KINDS, fill_placeholders
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
 from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
-from .dunning_wording import WORDING_KINDS, fill_placeholders
 from .res_partner import POSTAL_ADDRESS_FIELDS
 
 # Short link of a letter to pay online: PAYMENT_ROUTE/<payment code> (controllers/main.py).
 PAYMENT_ROUTE = "/dunning/pay"
-# Shipped email template of each tone, used when a level's tone does not fit the communication.
-KIND_TEMPLATES = {
-    "courtesy": "account_dunning_fr.mail_template_dunning_courtesy",
-    "first": "account_dunning_fr.mail_template_dunning_reminder",
-    "firm": "account_dunning_fr.mail_template_dunning_firm",
-    "formal_notice": "account_dunning_fr.mail_template_dunning_formal_notice",
-}
+# Shipped email template of every tone: its subject and paragraphs follow ``document_kind``.
+MAIL_TEMPLATE = "account_dunning_fr.mail_template_dunning"
 
 _logger = logging.getLogger(__name__)
 
@@ -1447,18 +1442,12 @@ class AccountDunningCommunication(models.Model):
         return "first" if kind == "courtesy" else kind
 
     def _get_mail_template(self):
-        """The level's email template; when it is a shipped template of another tone (a courtesy
-        level reaching invoices already late), the shipped template of the right tone."""
+        """The level's email template, else the shipped one (which words each tone, e.g. a
+        courtesy level reaching invoices already late as a first reminder)."""
         self.ensure_one()
-        template = self.level_id.mail_template_id
-        shipped = {
-            kind: self.env.ref(xmlid, raise_if_not_found=False)
-            for kind, xmlid in KIND_TEMPLATES.items()
-        }
-        kind = self._get_document_kind()
-        if not template or (template in shipped.values() and template != shipped[kind]):
-            template = shipped[kind] or template
-        return template
+        return self.level_id.mail_template_id or self.env.ref(
+            MAIL_TEMPLATE, raise_if_not_found=False
+        )
 
     def _get_document_texts(self):
         """Opening and closing paragraphs of the level, placeholders filled, in the

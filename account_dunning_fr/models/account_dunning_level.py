@@ -7,13 +7,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.wording import PLACEHOLDERS, WORDING_KINDS, unknown_placeholders
 from .dunning_references import count_references, describe_references
-from .dunning_wording import (
-    PLACEHOLDERS,
-    WORDING_KINDS,
-    default_level_wording,
-    untranslated_defaults,
-)
+from .dunning_wording import default_level_wording, untranslated_defaults
 
 CHANNELS = [
     ("email", "Email"),
@@ -202,11 +198,9 @@ class AccountDunningLevel(models.Model):
     def _check_placeholders(self):
         for level in self:
             for text in (level.letter_intro, level.letter_closing):
-                unknown = [
-                    word for word in _braced_words(text or "") if f"{{{word}}}" not in PLACEHOLDERS
-                ]
+                unknown = unknown_placeholders(text)
                 if unknown:
-                    placeholder = "{" + unknown[0] + "}"
+                    placeholder = unknown[0]
                     raise ValidationError(
                         self.env._(
                             "Level %(level)s: unknown placeholder %(placeholder)s. Use only "
@@ -307,12 +301,3 @@ class AccountDunningLevel(models.Model):
             "letter_intro": self.letter_intro or defaults["letter_intro"],
             "letter_closing": self.letter_closing or defaults["letter_closing"],
         }
-
-
-def _braced_words(text):
-    """The words written between braces in ``text``."""
-    words = []
-    for chunk in text.split("{")[1:]:
-        if "}" in chunk:
-            words.append(chunk.split("}", 1)[0])
-    return words

@@ -78,9 +78,6 @@ class AccountMove(models.Model):
         tracking=True,
         groups=DUNNING_GROUPS,
     )
-    dunning_dispute_reason = fields.Char(
-        string="Dispute Comment", copy=False, tracking=True, groups=DUNNING_GROUPS
-    )
     dunning_partner_on_hold = fields.Boolean(
         string="Customer on Credit Hold",
         compute="_compute_dunning_partner_on_hold",
@@ -88,13 +85,8 @@ class AccountMove(models.Model):
         groups=ACCOUNTING_GROUPS,
     )
     dunning_dispute_date = fields.Date(string="Dispute Date", copy=False, groups=ACCOUNTING_GROUPS)
-    dunning_dispute_note = fields.Text(string="Dispute Note", copy=False, groups=DUNNING_GROUPS)
-    dunning_communication_line_ids = fields.One2many(
-        "account.dunning.communication.line",
-        "move_id",
-        string="Dunning Lines",
-        readonly=True,
-        groups=DUNNING_GROUPS,
+    dunning_dispute_note = fields.Text(
+        string="Dispute Note", copy=False, tracking=True, groups=DUNNING_GROUPS
     )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count",
@@ -707,15 +699,6 @@ class AccountMove(models.Model):
         else:
             action["domain"] = [("id", "in", self.ids)]
         return action
-
-    def action_dunning_set_dispute(self):
-        """Flag the invoices as disputed: they leave the dunning process."""
-        if any(move.move_type != "out_invoice" for move in self):
-            raise UserError(self.env._("Only customer invoices can be disputed."))
-        self.write({"dunning_disputed": True})
-
-    def action_dunning_clear_dispute(self):
-        self.write({"dunning_disputed": False, "dunning_dispute_date": False})
 
     def action_view_dunning_communications(self):
         return self.env["account.dunning.communication"]._action_view(

@@ -2,26 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 """Helpers shared by the dunning documents (letters, formal notices, statements, dossiers)."""
 
-import re
-
 from odoo.tools import SQL
 
-# Ageing buckets of statements and dossiers: (key, first day late, last day late or None).
-AGEING_BUCKETS = [
-    ("not_due", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("91_plus", 91, None),
-]
-
-
-def ageing_bucket(days_late):
-    """Key of the ageing bucket of an item ``days_late`` days past its due date."""
-    for key, first, last in AGEING_BUCKETS:
-        if (first is None or days_late >= first) and (last is None or days_late <= last):
-            return key
-    return AGEING_BUCKETS[-1][0]
+from ..tools.identifiers import format_siren, registration_numbers
 
 
 def ageing_labels(env):
@@ -36,20 +19,10 @@ def ageing_labels(env):
 
 
 def partner_registration(partner):
-    """(SIREN, SIRET, company ID) of a company: the SIREN is the first nine digits of the SIRET
-    or of the company ID; empty strings when unknown."""
+    """(SIREN, SIRET, company ID) of a company (see ``tools.identifiers.registration_numbers``)."""
     partner = partner.commercial_partner_id
-    siret = re.sub(r"\D", "", partner["siret"] or "") if "siret" in partner._fields else ""
-    registry = re.sub(r"\s", "", partner.company_registry or "")
-    siren = siret[:9] if len(siret) >= 9 else ""
-    if not siren and re.fullmatch(r"\d{9}(\d{5})?", registry):
-        siren = registry[:9]
-        siret = siret or (registry if len(registry) == 14 else "")
-    return siren, siret, registry
-
-
-def format_siren(siren):
-    return f"{siren[:3]} {siren[3:6]} {siren[6:]}"
+    siret = partner["siret"] if "siret" in partner._fields else ""
+    return registration_numbers(siret, partner.company_registry)
 
 
 def partner_identifiers(env, partner):

@@ -4,18 +4,7 @@
 
 Levels and companies store their wording in translatable fields: these defaults fill them when
 a policy or a company is created, and stand in for a field left empty. Placeholders between
-braces are replaced when a document is rendered (see ``fill_placeholders``)."""
-
-# Placeholders a user may write in the wording fields.
-PLACEHOLDERS = ("{amount}", "{deadline_days}", "{deadline_date}", "{company}", "{customer}")
-
-# Kinds of document, from courteous to firm (see account.dunning.level._compute_wording_kind).
-WORDING_KINDS = [
-    ("courtesy", "Courtesy reminder (before the due date)"),
-    ("first", "First reminder"),
-    ("firm", "Firm reminder"),
-    ("formal_notice", "Formal notice"),
-]
+braces are replaced when a document is rendered (see ``tools.wording.fill_placeholders``)."""
 
 
 def default_level_wording(env, kind):
@@ -98,17 +87,6 @@ def default_company_wording(env):
         "dunning_registered_mention": env._("Registered letter with acknowledgment of receipt"),
         "dunning_signatory_function": env._("Credit manager"),
     }
-
-
-def fill_placeholders(text, values):
-    """``text`` with the placeholders of ``PLACEHOLDERS`` replaced by ``values`` (strings).
-
-    A plain replacement, never ``str.format``: a stray brace typed by a user cannot break the
-    rendering of a document."""
-    for placeholder in PLACEHOLDERS:
-        if placeholder in (text or ""):
-            text = text.replace(placeholder, values.get(placeholder[1:-1], ""))
-    return text or ""
 
 
 def untranslated_defaults(records, defaults_of, langs):

@@ -7,7 +7,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .dunning_documents import AGEING_BUCKETS
+from ..tools.ageing import AGEING_BUCKETS
 
 # The lateness brackets of the decree's table are the ageing buckets of the documents:
 # 0 day (indicative: not late), 1-30, 31-60, 61-90, 91 days and more.

@@ -8,6 +8,7 @@ from odoo.tools.mail import email_split_and_format
 from odoo.tools.translate import LazyTranslate
 
 from ..tools.ageing import DEFAULT_LIMITS, MAX_LIMITS, parse_limits
+from .account_dunning_communication import MAIL_TEMPLATE
 from .dunning_rights import check_dunning_manager
 from .dunning_wording import default_company_wording, untranslated_defaults
 
@@ -275,20 +276,10 @@ class ResCompany(models.Model):
 
     def _dunning_create_default_policy(self):
         """Give each company without one a default B2B policy, named in every active language."""
-
-        def template_of(index, delay, channel):
-            if channel == "formal_notice":
-                kind = "formal_notice"
-            elif delay < 0:
-                kind = "courtesy"
-            else:
-                kind = "first" if index <= 2 else "firm"
-            return templates[kind] or template or self.env["mail.template"]
-
         Policy = self.env["account.dunning.policy"].sudo().with_context(lang="en_US")
         has_default = Policy._get_default_for_companies(self)
-        template = self.env.ref(
-            "account_dunning_fr.mail_template_dunning_reminder", raise_if_not_found=False
+        template = (
+            self.env.ref(MAIL_TEMPLATE, raise_if_not_found=False) or self.env["mail.template"]
         )
         report = self.env.ref(
             "account_dunning_fr.action_report_dunning_letter", raise_if_not_found=False
@@ -296,15 +287,6 @@ class ResCompany(models.Model):
         notice_report = self.env.ref(
             "account_dunning_fr.action_report_dunning_formal_notice", raise_if_not_found=False
         )
-        templates = {
-            kind: self.env.ref(f"account_dunning_fr.mail_template_dunning_{xmlid}", False)
-            for kind, xmlid in (
-                ("courtesy", "courtesy"),
-                ("first", "reminder"),
-                ("firm", "firm"),
-                ("formal_notice", "formal_notice"),
-            )
-        }
         vals_list = [
             {
                 "name": "Standard dunning",
@@ -323,7 +305,7 @@ class ResCompany(models.Model):
                             "auto_send": auto_send,
                             "min_gap_days": gap,
                             "credit_hold": hold,
-                            "mail_template_id": template_of(index, delay, channel).id,
+                            "mail_template_id": template.id,
                             "report_id": (
                                 (notice_report if channel == "formal_notice" else report)
                                 or self.env["ir.actions.report"]

@@ -769,17 +769,6 @@ class ResPartner(models.Model):
         )
         return late.action_dunning_create_penalty_invoice()
 
-    def _get_dunning_policy(self):
-        """Effective policy of the commercial partner in the current company."""
-        self.ensure_one()
-        policy = self.commercial_partner_id.dunning_policy_id
-        if not policy:
-            defaults = self.env["account.dunning.policy"]._get_default_for_companies(
-                self.env.company
-            )
-            policy = defaults.get(self.env.company.id, self.env["account.dunning.policy"])
-        return policy
-
     def action_view_dunning_promises(self):
         return self._dunning_action_commitments("account_dunning_fr.action_account_dunning_promise")
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..tools.legal_forms import LEGAL_FORM_SELECTION
 from .dunning_insolvency import is_frozen_claim
-from .dunning_legal_forms import LEGAL_FORM_SELECTION
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 
 

@@ -1,7 +1,8 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
-"""Ageing buckets of the aged balance, without ``env``: the limits are the last day late of each
-bucket (``30,60,90,120`` gives not due, 1-30, 31-60, 61-90, 91-120 and over 120 days)."""
+"""Ageing buckets, without ``env``: those of the aged balance, whose limits are the last day late
+of each bucket (``30,60,90,120`` gives not due, 1-30, 31-60, 61-90, 91-120 and over 120 days),
+and the fixed ones of the statements, dossiers and D441 tables (``AGEING_BUCKETS``)."""
 
 from itertools import pairwise
 
@@ -9,6 +10,15 @@ from odoo.tools import SQL
 
 DEFAULT_LIMITS = "30,60,90,120"
 MAX_LIMITS = 8  # at most 10 buckets: their keys "0".."9" sort as the buckets do
+
+# Ageing buckets of statements and dossiers: (key, first day late, last day late or None).
+AGEING_BUCKETS = [
+    ("not_due", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("91_plus", 91, None),
+]
 
 
 def parse_limits(text):
@@ -41,10 +51,19 @@ def bucket_bounds(limits):
 
 def bucket_of(days_late, limits):
     """Key of the bucket of an item ``days_late`` days past its due date (<= 0: not due)."""
-    for key, first, last in bucket_bounds(limits):
+    return _bucket_in(bucket_bounds(limits), days_late)
+
+
+def ageing_bucket(days_late):
+    """Key of the ``AGEING_BUCKETS`` bucket of an item ``days_late`` days past its due date."""
+    return _bucket_in(AGEING_BUCKETS, days_late)
+
+
+def _bucket_in(bounds, days_late):
+    for key, first, last in bounds:
         if (first is None or days_late >= first) and (last is None or days_late <= last):
             return key
-    raise AssertionError(days_late)  # the last bucket has no upper bound
+    raise AssertionError(days_late)  # the first bucket has no lower bound, the last no upper
 
 
 def residual_at_sql(alias, as_of):

@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration",
         },
         {
             content: "The courtesy reminder's wording: its email template",
-            trigger: `${COURTESY_ROW} td[name=mail_template_id]:contains("Recouvrement : rappel de courtoisie")`,
+            trigger: `${COURTESY_ROW} td[name=mail_template_id]:contains("Recouvrement : relance")`,
         },
         {
             content: "The formal notice: 45 days after the due date, putting the customer on hold",
