@@ -12,6 +12,7 @@ from . import (
     account_dunning_promise,
     account_dunning_rate,
     account_dunning_run,
+    account_dunning_send,
     account_dunning_solvency,
     account_dunning_worklist,
     account_move,

@@ -957,7 +957,7 @@ class AccountDunningRun(models.Model):
             limit=batch_size or company.dunning_send_batch_size,
             order="id",
         )
-        self._send_per_company(batch)
+        self.env["account.dunning.send"]._send_communications(batch)
         batch.invalidate_recordset()
         batch._notify_sent_in_background(domain)
         still_queued = batch.filtered_domain(domain)
@@ -1030,13 +1030,6 @@ class AccountDunningRun(models.Model):
         sent in the background): one committed batch per call, with its progress."""
         done, remaining = self._send_queue_batch(batch_size)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _send_per_company(self, communications):
-        """Send in the company of each communication: what sending decides for the customer
-        (the credit hold of a level) is decided for that company."""
-        for company, comms in communications.grouped("company_id").items():
-            comms.with_company(company)._send()
 
     @api.model
     def _cron_check_commitments(self):
