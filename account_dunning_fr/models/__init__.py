@@ -24,6 +24,7 @@ from . import (
     mail_mail,
     mail_message,
     mail_notification,
+    mail_thread,
     report_dunning_claim_declaration,
     report_dunning_court_dossier,
     report_dunning_d441,

@@ -8,7 +8,7 @@ import json
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -17,7 +17,6 @@ from odoo.tools import SQL, float_repr, format_amount, format_date, pdf
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .account_move import OPEN_PAYMENT_STATES
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
-from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .dunning_wording import WORDING_KINDS, fill_placeholders
 from .res_partner import POSTAL_ADDRESS_FIELDS
@@ -796,7 +795,7 @@ class AccountDunningCommunication(models.Model):
         to_cancel._cancel_queued()
         sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
-        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
+        to_cancel._message_log_batch(dict.fromkeys(to_cancel.ids, body))
         return True
 
     def _cancel_queued(self):
@@ -897,7 +896,7 @@ class AccountDunningCommunication(models.Model):
         payment_states = dict(
             self.env["account.move"]._fields["payment_state"]._description_selection(self.env)
         )
-        notes = []
+        notes = {}
         for comm, lines in closed.grouped("communication_id").items():
             reasons = ", ".join(
                 "{} ({})".format(
@@ -912,7 +911,7 @@ class AccountDunningCommunication(models.Model):
                 "Left out, no longer owed since the communication was prepared: %(invoices)s.",
                 invoices=reasons,
             )
-            notes.append((self._name, comm.id, comm.name, body))
+            notes[comm.id] = body
         emptied = closed.communication_id.filtered(lambda comm: not (comm.line_ids - closed))
         # Documents made before (a retry) would still claim them: made again, without them.
         redone = closed.communication_id - emptied
@@ -920,7 +919,7 @@ class AccountDunningCommunication(models.Model):
         redone.filtered("attachment_id")._as_system().write({"attachment_id": False})
         redone.filtered("mail_message_id")._as_system().write({"mail_message_id": False})
         closed.sudo().unlink()  # a fact, not the user's edit: the invoices are not owed
-        post_notes(self.env, notes)
+        self.browse(notes)._message_log_batch(notes)
         if emptied:
             emptied._cancel_automatically(
                 self.env._(
@@ -943,7 +942,7 @@ class AccountDunningCommunication(models.Model):
         )
         self._cancel_queued()
         body = Markup("<p>%s</p>") % reason
-        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in self])
+        self._message_log_batch(dict.fromkeys(self.ids, body))
 
     def _states_penalties(self):
         """A firm reminder or formal notice sent to the customer states the penalties (phone
@@ -1437,7 +1436,7 @@ class AccountDunningCommunication(models.Model):
         """Post one note per communication on the customer and on each invoice, in batch:
         that it was sent or, ``bounced``, that its email came back undelivered."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        notes = []
+        partner_notes, move_notes = [], []
         for comm in self:
             values = {
                 "level": comm.level_id.name,
@@ -1458,17 +1457,11 @@ class AccountDunningCommunication(models.Model):
                     **values,
                 )
             )
-            body = Markup('<p><a href="#" data-oe-model="%s" data-oe-id="%s">%s</a> %s</p>') % (
-                self._name,
-                comm.id,
-                comm.name,
-                escape(text),
-            )
-            notes.append(("res.partner", comm.partner_id.id, comm.partner_id.display_name, body))
-            notes += [
-                ("account.move", line.move_id.id, line.move_name, body) for line in comm.line_ids
-            ]
-        post_notes(self.env, notes)
+            body = Markup("<p>%s %s</p>") % (comm._get_html_link(title=comm.name), text)
+            partner_notes.append((comm.partner_id.id, body))
+            move_notes += [(line.move_id.id, body) for line in comm.line_ids]
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
+        self.env["account.move"]._dunning_message_log_batch(move_notes)
 
     # ---------------------------------------------------------------------------------------
     # Trail of sent communications (inalterability)

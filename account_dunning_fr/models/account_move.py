@@ -13,7 +13,6 @@ from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from .account_payment_term import legal_cap_date
 from .dunning_insolvency import interest_stop_date, is_frozen_claim
-from .dunning_notes import post_notes
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 from .late_interest import interest_segments, semester_start
 from .res_partner import CREDIT_FIELDS
@@ -874,7 +873,7 @@ class AccountMove(models.Model):
         customers, in one batch."""
         if not self:
             return
-        notes = []
+        move_notes, partner_notes = [], []
         for move in self:
             body = Markup("<p>%s</p>") % self.env._(
                 "Credit hold overridden by %(user)s: invoice %(invoice)s of %(amount)s posted.",
@@ -882,12 +881,10 @@ class AccountMove(models.Model):
                 invoice=move.name,
                 amount=format_amount(self.env, move.amount_total, move.currency_id),
             )
-            partner = move.commercial_partner_id
-            notes += [
-                ("account.move", move.id, move.name, body),
-                ("res.partner", partner.id, partner.display_name, body),
-            ]
-        post_notes(self.env, notes)
+            move_notes.append((move.id, body))
+            partner_notes.append((move.commercial_partner_id.id, body))
+        self._dunning_message_log_batch(move_notes)
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
 
     def _dunning_penalty_lines(self):
         return self.invoice_line_ids.filtered("dunning_penalty_source_id")
