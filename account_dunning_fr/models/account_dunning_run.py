@@ -830,7 +830,9 @@ class AccountDunningRun(models.Model):
         return recipients
 
     def _reserve_names(self, count):
-        """``count`` references from the company's sequence, in one query."""
+        """``count`` references from the company's sequence, as of the run's date. A standard
+        sequence without date ranges gives them in one query; with date ranges (or without
+        gaps), ``ir.sequence`` gives each, in the range of the run's date."""
         sequence = (
             self.env["ir.sequence"]
             .sudo()
@@ -842,11 +844,12 @@ class AccountDunningRun(models.Model):
                 order="company_id",
                 limit=1,
             )
+            .with_context(ir_sequence_date=self.date)
         )
         if not sequence:
             raise UserError(self.env._("The sequence of dunning communications is missing."))
-        if sequence.implementation != "standard":
-            return [sequence.next_by_id() for _i in range(count)]
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
         numbers = self.env.execute_query(
             SQL(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
@@ -854,7 +857,7 @@ class AccountDunningRun(models.Model):
                 count,
             )
         )
-        prefix, suffix = sequence.with_context(ir_sequence_date=self.date)._get_prefix_suffix()
+        prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in numbers]
 
     @api.model
