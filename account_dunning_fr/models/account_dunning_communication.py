@@ -8,18 +8,15 @@ import json
 import logging
 from collections import defaultdict
 
-from lxml import html
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_repr, format_amount, format_date, pdf, safe_eval
-from odoo.tools import groupby as tools_groupby
+from odoo.tools import SQL, float_repr, format_amount, format_date, pdf
 
 from ..tools.wording import WORDING_KINDS, fill_placeholders
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
-from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .res_partner import POSTAL_ADDRESS_FIELDS
 
@@ -704,7 +701,7 @@ class AccountDunningCommunication(models.Model):
         comms = self.filtered(lambda comm: comm.state == "to_send")
         threshold = min(self.company_id.mapped("dunning_background_threshold") or [0])
         if len(comms) <= threshold:
-            self.env["account.dunning.run"]._send_per_company(comms)
+            self.env["account.dunning.send"]._send_communications(comms)
             return True
         self.env.ref(SEND_CRON).sudo()._trigger()
         return {
@@ -790,7 +787,7 @@ class AccountDunningCommunication(models.Model):
         to_cancel._cancel_queued()
         sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
-        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in to_cancel])
+        to_cancel._message_log_batch(dict.fromkeys(to_cancel.ids, body))
         return True
 
     def _cancel_queued(self):
@@ -876,50 +873,8 @@ class AccountDunningCommunication(models.Model):
     # ---------------------------------------------------------------------------------------
 
     def _send(self):
-        """Send communications in state 'to send', by channel, in batch.
-
-        Emails go to Odoo's mail queue with the level's PDF attached; letters and formal notices
-        get their PDF stored and wait to be printed and posted; phone calls and hand-overs
-        become activities for the collector.
-        """
-        comms = self.filtered(lambda comm: comm.state == "to_send")._hold_incomplete()
-        if not comms:
-            return
-        # Another transaction sending the same communications keeps them: never send twice.
-        self.flush_model(["state"])
-        locked = self.env.execute_query(
-            SQL(
-                """
-                SELECT id FROM account_dunning_communication
-                 WHERE id = ANY(%s) AND state = 'to_send'
-                   FOR UPDATE SKIP LOCKED
-                """,
-                comms.ids,
-            )
-        )
-        comms = self.browse([comm_id for (comm_id,) in locked])._drop_closed_invoices()
-        for comm_id, problem in comms._get_sending_problems().items():
-            self.browse(comm_id).write({"state": "failed", "failure_reason": problem})
-        comms = comms.filtered(lambda comm: comm.state == "to_send")
-        comms.filtered(lambda comm: comm.channel != "phone")._render_documents()
-        comms = comms.filtered(lambda comm: comm.state == "to_send")  # rendering may fail
-        emails = comms.filtered(lambda comm: comm.channel == "email")
-        copies = comms.filtered(
-            lambda comm: comm.channel in PAPER_CHANNELS
-            and comm.level_id.email_copy
-            and comm.recipient_id.email
-        )
-        (emails | copies)._send_emails()
-        # An email is evidence once the mail queue has sent it (mail.mail.send): queued till then.
-        queued = emails.filtered(lambda comm: comm.state == "to_send")._as_system()
-        # who sent it: the first sender (a retry after a bounce keeps the sealed sending)
-        queued.filtered(lambda comm: not comm.sent_uid).write(
-            {"state": "queued", "sent_uid": self.env.uid}
-        )
-        queued.filtered("sent_uid").write({"state": "queued"})
-        tasks = comms.filtered(lambda comm: comm.channel in ("phone", "litigation"))
-        tasks._schedule_collector_activities()
-        tasks._mark_sent()
+        """Send the communications in state 'to send' (see ``account.dunning.send``)."""
+        self.env["account.dunning.send"]._send_communications(self)
 
     def _drop_closed_invoices(self):
         """Leave out of the communications about to be sent the invoices no longer owed since
@@ -933,7 +888,7 @@ class AccountDunningCommunication(models.Model):
         payment_states = dict(
             self.env["account.move"]._fields["payment_state"]._description_selection(self.env)
         )
-        notes = []
+        notes = {}
         for comm, lines in closed.grouped("communication_id").items():
             reasons = ", ".join(
                 "{} ({})".format(
@@ -948,7 +903,7 @@ class AccountDunningCommunication(models.Model):
                 "Left out, no longer owed since the communication was prepared: %(invoices)s.",
                 invoices=reasons,
             )
-            notes.append((self._name, comm.id, comm.name, body))
+            notes[comm.id] = body
         emptied = closed.communication_id.filtered(lambda comm: not (comm.line_ids - closed))
         # Documents made before (a retry) would still claim them: made again, without them.
         redone = closed.communication_id - emptied
@@ -956,7 +911,7 @@ class AccountDunningCommunication(models.Model):
         redone.filtered("attachment_id")._as_system().write({"attachment_id": False})
         redone.filtered("mail_message_id")._as_system().write({"mail_message_id": False})
         closed.sudo().unlink()  # a fact, not the user's edit: the invoices are not owed
-        post_notes(self.env, notes)
+        self.browse(notes)._message_log_batch(notes)
         if emptied:
             emptied._cancel_automatically(
                 self.env._(
@@ -979,7 +934,7 @@ class AccountDunningCommunication(models.Model):
         )
         self._cancel_queued()
         body = Markup("<p>%s</p>") % reason
-        post_notes(self.env, [(self._name, comm.id, comm.name, body) for comm in self])
+        self._message_log_batch(dict.fromkeys(self.ids, body))
 
     def _states_penalties(self):
         """A firm reminder or formal notice sent to the customer states the penalties (phone
@@ -1058,78 +1013,6 @@ class AccountDunningCommunication(models.Model):
         ready.write({"state": "to_send"})
         return ready
 
-    def _render_documents(self):
-        """Render the level's PDF of each communication, one wkhtmltopdf call per report. When
-        that call fails, the communications are rendered one by one: only those whose document
-        fails are marked failed, with the reason; the others' documents are produced."""
-        todo = self.filtered(lambda comm: comm.level_id.report_id and not comm.attachment_id)
-        vals_list = []
-        failures = defaultdict(list)  # {reason: communication ids}
-        for report, comms in todo.grouped(lambda comm: comm.level_id.report_id).items():
-            streams, errors = comms._try_render_report_streams(report)
-            if errors and len(comms) > 1:
-                streams, errors = {}, {}
-                for comm in comms:
-                    comm_streams, comm_errors = comm._try_render_report_streams(report)
-                    streams.update(comm_streams)
-                    errors.update(comm_errors)
-            for comm_id, reason in errors.items():
-                failures[reason].append(comm_id)
-            for comm in comms:
-                if comm.id not in streams:
-                    continue
-                vals_list.append(
-                    {
-                        "name": f"{comm.name.replace('/', '-')}.pdf",
-                        "raw": streams[comm.id]["stream"].getvalue(),
-                        "mimetype": "application/pdf",
-                        "res_model": self._name,
-                        "res_id": comm.id,
-                    }
-                )
-        for reason, comm_ids in failures.items():
-            self.browse(comm_ids).write({"state": "failed", "failure_reason": reason})
-        attachments = self.env["ir.attachment"].create(vals_list)
-        if attachments:  # the document is the system's: linked in one statement for the batch
-            self.flush_model(["attachment_id"])
-            self.env.execute_query(
-                SQL(
-                    """
-                    UPDATE account_dunning_communication c
-                       SET attachment_id = v.attachment_id
-                      FROM unnest(%s::int[], %s::int[]) AS v(comm_id, attachment_id)
-                     WHERE c.id = v.comm_id
-                    """,
-                    attachments.mapped("res_id"),
-                    attachments.ids,
-                )
-            )
-            todo.invalidate_recordset(["attachment_id"])
-
-    def _try_render_report_streams(self, report):
-        """(PDF stream per communication, {communication id: why it failed}) of one attempt
-        to render the communications' documents together."""
-        try:
-            with self.env.cr.savepoint():
-                return self._render_report_streams(report), {}
-        except Exception as error:
-            _logger.exception("Dunning documents could not be rendered")
-            return {}, dict.fromkeys(self.ids, str(error))
-
-    def _render_report_streams(self, report):
-        """PDF stream per communication: one wkhtmltopdf call, split per record."""
-        reports = self.env["ir.actions.report"]
-        streams = reports._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=self.ids)
-        if set(streams) != set(self.ids):  # the PDF could not be split: one call each
-            streams = {}
-            for comm in self:
-                streams.update(
-                    reports._render_qweb_pdf_prepare_streams(
-                        report.report_name, {}, res_ids=comm.ids
-                    )
-                )
-        return streams
-
     def _append_enclosures(self, streams):
         """Append to each communication's PDF stream (``streams``, as prepared by
         ``ir.actions.report``) the PDF of its invoices, from Odoo's invoice report: one
@@ -1151,101 +1034,6 @@ class AccountDunningCommunication(models.Model):
                 merged = pdf.merge_pdf([streams[comm.id]["stream"].getvalue(), *enclosed])
                 streams[comm.id]["stream"] = io.BytesIO(merged)
         return streams
-
-    @system_write
-    def _send_emails(self):
-        """Queue the email of each communication: the level's template rendered with the
-        communication's own data, sent from the company (or its dunning sender), with the PDF.
-        A communication whose email was queued before (a retry) gets the same email again."""
-        resent = self.filtered("mail_message_id")
-        resent._resend_emails()
-        self -= resent
-        if any(company.dunning_show_portal_link for company in self.company_id):
-            ensure_portal_tokens(self.line_ids.move_id)  # the emails link to the portal
-        senders = {company: company._dunning_get_email_from() for company in self.company_id}
-        no_sender = self.filtered(lambda comm: not senders[comm.company_id])
-        for company, comms in no_sender.grouped("company_id").items():
-            comms.write(
-                {
-                    "state": "failed",
-                    "failure_reason": self.env._(
-                        "The company %(company)s has no email address to send the dunning "
-                        "emails from: set its email or its dunning sender.",
-                        company=company.name,
-                    ),
-                }
-            )
-        for template, comms in (
-            (self - no_sender).grouped(lambda comm: comm._get_mail_template()).items()
-        ):
-            try:
-                with self.env.cr.savepoint():
-                    subjects = template._render_field("subject", comms.ids, compute_lang=True)
-                    bodies = comms._render_email_bodies(template)
-            except Exception as error:  # a broken template: shown on each communication
-                _logger.exception("Dunning email template %s could not be rendered", template.name)
-                reason = self.env._(
-                    "The email template %(template)s could not be rendered; correct it, then "
-                    "retry.\n%(error)s",
-                    template=template.name,
-                    error=error,
-                )
-                comms.write({"state": "failed", "failure_reason": reason})
-                continue
-            for comm in comms:
-                sender = senders[comm.company_id]
-                try:
-                    with self.env.cr.savepoint():
-                        message = comm.with_context(mail_notify_force_send=False).message_post(
-                            body=bodies[comm.id],
-                            subject=subjects[comm.id],
-                            author_id=comm.company_id.partner_id.id,
-                            email_from=sender,
-                            reply_to=sender,
-                            partner_ids=comm.recipient_id.ids,
-                            attachment_ids=comm.attachment_id.ids,
-                            message_type="comment",
-                            subtype_xmlid="mail.mt_comment",
-                            email_layout_xmlid="mail.mail_notification_light",
-                        )
-                        comm.mail_message_id = message
-                except Exception as error:  # shown on the communication, retryable
-                    _logger.exception("Dunning email %s could not be queued", comm.name)
-                    self.env.invalidate_all()
-                    comm.write({"state": "failed", "failure_reason": str(error)})
-
-    def _resend_emails(self):
-        """Queue again the email already posted of each communication (a retry): its failed
-        mails are cancelled and one new mail of the same message is queued, for the same
-        recipient, as Odoo's *Resend* does. An email already delivered is not sent again."""
-        Notification = self.env["mail.notification"].sudo()
-        delivered = Notification.search(
-            [
-                ("mail_message_id", "in", self.mail_message_id.ids),
-                ("notification_type", "=", "email"),
-                ("notification_status", "=", "sent"),
-            ]
-        )
-        todo = self.filtered(
-            lambda comm: comm.recipient_id
-            not in delivered.filtered(
-                lambda notif: notif.mail_message_id == comm.mail_message_id
-            ).res_partner_id
-        )
-        todo._cancel_queued_mails()
-        recipients = self.env["mail.followers"]._get_recipient_data(
-            None, "comment", False, pids=todo.recipient_id.ids
-        )[0]
-        for comm in todo:
-            data = recipients.get(comm.recipient_id.id)
-            if not data:
-                continue
-            comm._notify_thread_by_email(
-                comm.mail_message_id.sudo(),
-                [dict(data, notif="email")],
-                resend_existing=True,
-                force_send=False,
-            )
 
     def _process_email_outcome(self):
         """What the mail queue did with the emails of the communications (mail.mail.send and
@@ -1333,40 +1121,6 @@ class AccountDunningCommunication(models.Model):
                 ),
             ]
         )._process_email_outcome()
-
-    def _render_email_bodies(self, template):
-        """{communication id: body} of ``template``, each with the communication's data in its
-        recipient's language: the rendering of ``template._render_field("body_html", ids,
-        compute_lang=True)``, with the body compiled once per language.
-
-        ``ir.qweb`` keeps the compiled code of stored views only: ``_render_field`` compiles an
-        inline body once per record (most of its time), and the parsed body cannot be given to
-        ``_render`` twice, as compiling consumes its directives (``t-out`` and the like are
-        popped from the tree, so that a second rendering prints the template's sample values).
-        """
-        langs = template._render_lang(self.ids)
-        bodies = {}
-        for lang, comm_ids in tools_groupby(self.ids, key=langs.get):
-            tmpl = template.with_context(lang=lang) if lang else template
-            if not tmpl.body_html:
-                bodies.update(dict.fromkeys(comm_ids, ""))
-                continue
-            qweb = tmpl.env["ir.qweb"]
-            element = html.fragment_fromstring(tmpl.body_html, create_parent="div")
-            context = tmpl._render_eval_context()
-            render = None
-            rendered = {}
-            for comm in self.browse(comm_ids).with_env(tmpl.env):
-                values = dict(context, object=comm)
-                renderer = qweb._prepare_environment(values)
-                safe_eval.check_values(values)
-                if render is None:  # once per language
-                    functions, name = renderer._compile(element)
-                    render = functions[name]
-                body = Markup("".join(render(renderer, values)))
-                rendered[comm.id] = body[5:-6]  # the <div> added for parsing
-            bodies.update(tmpl._render_template_postprocess(self._name, rendered))
-        return bodies
 
     # ---------------------------------------------------------------------------------------
     # Documents
@@ -1566,43 +1320,6 @@ class AccountDunningCommunication(models.Model):
                 }
         return values
 
-    def _schedule_collector_activities(self):
-        call = self.env.ref("mail.mail_activity_data_call")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list = []
-        for comm in self:
-            amount = format_amount(self.env, comm.amount_balance, comm.currency_id)
-            invoices = ", ".join(comm.line_ids.mapped("move_name"))
-            if comm.channel == "phone":
-                summary = self.env._(
-                    "Call %(customer)s: %(amount)s overdue",
-                    customer=comm.partner_id.name,
-                    amount=amount,
-                )
-            else:
-                summary = self.env._(
-                    "Hand %(customer)s over to litigation: %(amount)s",
-                    customer=comm.partner_id.name,
-                    amount=amount,
-                )
-            note = Markup("<p>%s</p><p>%s</p>") % (
-                self.env._("Invoices: %(invoices)s", invoices=invoices),
-                comm.level_id.note or "",
-            )
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": comm.id,
-                    "activity_type_id": (call if comm.channel == "phone" else todo).id,
-                    "summary": summary,
-                    "note": note,
-                    "user_id": (comm.collector_id or self.env.user).id,
-                    "date_deadline": fields.Date.context_today(self),
-                }
-            )
-        self.env["mail.activity"].create(vals_list)
-
     def _get_to_post(self):
         """The letters and formal notices of ``self`` waiting to be posted."""
         return self.filtered(
@@ -1700,7 +1417,7 @@ class AccountDunningCommunication(models.Model):
         """Post one note per communication on the customer and on each invoice, in batch:
         that it was sent or, ``bounced``, that its email came back undelivered."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        notes = []
+        partner_notes, move_notes = [], []
         for comm in self:
             values = {
                 "level": comm.level_id.name,
@@ -1721,17 +1438,11 @@ class AccountDunningCommunication(models.Model):
                     **values,
                 )
             )
-            body = Markup('<p><a href="#" data-oe-model="%s" data-oe-id="%s">%s</a> %s</p>') % (
-                self._name,
-                comm.id,
-                comm.name,
-                escape(text),
-            )
-            notes.append(("res.partner", comm.partner_id.id, comm.partner_id.display_name, body))
-            notes += [
-                ("account.move", line.move_id.id, line.move_name, body) for line in comm.line_ids
-            ]
-        post_notes(self.env, notes)
+            body = Markup("<p>%s %s</p>") % (comm._get_html_link(title=comm.name), text)
+            partner_notes.append((comm.partner_id.id, body))
+            move_notes += [(line.move_id.id, body) for line in comm.line_ids]
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
+        self.env["account.move"]._dunning_message_log_batch(move_notes)
 
     # ---------------------------------------------------------------------------------------
     # Trail of sent communications (inalterability)

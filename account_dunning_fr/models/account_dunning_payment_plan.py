@@ -8,7 +8,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
-from .dunning_notes import post_notes
 from .dunning_rights import check_dunning_manager
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
 
@@ -491,15 +490,14 @@ class AccountDunningPaymentPlan(models.Model):
     def _log(self, text):
         """One note per plan on the plan and its customer, in one batch. ``text`` is the same
         for every plan, or a {plan id: text} dict."""
-        notes = []
+        partner_notes, plan_notes = [], []
         for plan in self:
             plan_text = text[plan.id] if isinstance(text, dict) else text
             body = Markup("<p>%s %s</p>") % (plan.name, plan_text)
-            notes += [
-                ("res.partner", plan.partner_id.id, plan.partner_id.display_name, body),
-                (self._name, plan.id, plan.name, body),
-            ]
-        post_notes(self.env, notes)
+            partner_notes.append((plan.partner_id.id, body))
+            plan_notes.append((plan.id, body))
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
+        self._dunning_message_log_batch(plan_notes)
 
     @api.model
     def _check_plans(self, company, today):

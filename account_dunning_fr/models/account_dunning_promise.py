@@ -9,8 +9,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .dunning_notes import post_notes
-
 
 class AccountDunningPromise(models.Model):
     """A customer's promise to pay an amount by a date: escalation pauses until the date plus
@@ -194,7 +192,7 @@ class AccountDunningPromise(models.Model):
                 "level."
             ),
         }
-        notes = []
+        partner_notes, promise_notes = [], []
         for promise in self:
             body = Markup("<p>%s</p>") % (
                 messages[event]
@@ -203,11 +201,10 @@ class AccountDunningPromise(models.Model):
                     "date": format_date(self.env, promise.date),
                 }
             )
-            notes += [
-                ("res.partner", promise.partner_id.id, promise.partner_id.display_name, body),
-                (self._name, promise.id, promise.display_name, body),
-            ]
-        post_notes(self.env, notes)
+            partner_notes.append((promise.partner_id.id, body))
+            promise_notes.append((promise.id, body))
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
+        self._dunning_message_log_batch(promise_notes)
 
     @api.model
     def _check_promises(self, company, today):

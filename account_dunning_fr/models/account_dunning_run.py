@@ -536,35 +536,17 @@ class AccountDunningRun(models.Model):
         for name, key in zip(names, kept, strict=True):
             partner_id, level_id, currency_id = key
             partner = partners.browse(partner_id)
-            level = levels.browse(level_id)
-            recipient = recipients.get(partner_id, partner)
-            channel, email_missing = level.channel, False
-            if channel == "email" and not recipient.email:
-                channel, email_missing = "letter", True
-            # a letter without a postal address waits for it, whatever the level says
-            address_missing = (
-                channel in PAPER_CHANNELS and not recipient._dunning_get_postal_partner()
-            )
-            amount_credit = credits.get((partner_id, currency_id), 0.0)
             vals_list.append(
-                {
-                    "name": name,
-                    "run_id": self.id,
-                    "company_id": self.company_id.id,
-                    "date": self.date,
-                    "partner_id": partner_id,
-                    "recipient_id": recipient.id,
-                    "collector_id": partner.dunning_collector_id.id,
-                    "level_id": level_id,
-                    "channel": channel,
-                    "email_missing": email_missing,
-                    "currency_id": currency_id,
-                    "amount_credit": amount_credit,
-                    "state": "to_send" if level.auto_send and not address_missing else "draft",
-                }
+                self._prepare_communication_vals(
+                    name,
+                    partner,
+                    levels.browse(level_id),
+                    currency_id,
+                    recipients.get(partner_id, partner),
+                    credits.get((partner_id, currency_id), 0.0),
+                )
             )
-        communications = self._insert_communications(vals_list)
-        self.env.add_to_compute(communications._fields["address_missing"], communications)
+        communications = self._create_communication_records(vals_list)
         self._insert_lines(communications, kept.values(), self._get_penalties(kept.values()))
         communications._hold_incomplete()
         return communications
@@ -589,68 +571,56 @@ class AccountDunningRun(models.Model):
                 )
                 del kept[key]
 
-    def _insert_communications(self, vals_list):
-        """Insert new communications in one statement: the ORM inserts by chunks of 100 rows
-        and recomputes their totals, which the lines inserted next would make stale anyway.
-        No chatter message or follower is made at creation (the evidence is logged when a
-        communication is sent)."""
+    def _prepare_communication_vals(self, name, partner, level, currency_id, recipient, credit):
+        """Values of the communication ``name`` of the run to ``partner`` (sent to
+        ``recipient``) at ``level`` in ``currency_id``, the customer having ``credit`` of
+        unallocated credits: the hook where other addons add their fields."""
+        channel, email_missing = level.channel, False
+        if channel == "email" and not recipient.email:
+            channel, email_missing = "letter", True
+        # a letter without a postal address waits for it, whatever the level says
+        address_missing = channel in PAPER_CHANNELS and not recipient._dunning_get_postal_partner()
+        return {
+            "name": name,
+            "run_id": self.id,
+            "company_id": self.company_id.id,
+            "date": self.date,
+            "partner_id": partner.id,
+            "recipient_id": recipient.id,
+            "collector_id": partner.dunning_collector_id.id,
+            "level_id": level.id,
+            "channel": channel,
+            "email_missing": email_missing,
+            "currency_id": currency_id,
+            "amount_credit": credit,
+            "state": "to_send" if level.auto_send and not address_missing else "draft",
+        }
+
+    def _create_communication_records(self, vals_list):
+        """Create the run's communications (``_prepare_communication_vals``) in one batched
+        ORM ``create``, without chatter message, follower or tracking (the evidence is logged
+        when a communication is sent). Their lines come next (``_insert_lines``), with their
+        totals: created with totals of zero, which are not computed from no line."""
         # Made by the run only (users cannot create communications): the right to compute
         # the run is the right to make its communications.
         self.check_access("write")
         Communication = self.env["account.dunning.communication"]
-        columns = defaultdict(list)
-        for vals in vals_list:
-            for field in (
-                "name",
-                "run_id",
-                "company_id",
-                "date",
-                "partner_id",
-                "recipient_id",
-                "collector_id",
-                "level_id",
-                "channel",
-                "email_missing",
-                "currency_id",
-                "amount_credit",
-                "state",
-            ):
-                columns[field].append(vals[field] or None)
-        Communication.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO account_dunning_communication
-                       (name, run_id, company_id, date, partner_id, recipient_id, collector_id,
-                        level_id, policy_id, channel, email_missing, currency_id, amount_credit,
-                        state, invoice_count, amount_due, amount_balance, amount_interest,
-                        amount_indemnity, is_courtesy,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT v.name, v.run_id, v.company_id, v.date, v.partner_id, v.recipient_id,
-                       v.collector_id, v.level_id, level.policy_id, v.channel,
-                       COALESCE(v.email_missing, FALSE), v.currency_id, v.amount_credit, v.state,
-                       0, 0, 0, 0, 0, FALSE,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(name)s::varchar[], %(run_id)s::int[], %(company_id)s::int[],
-                              %(date)s::date[], %(partner_id)s::int[], %(recipient_id)s::int[],
-                              %(collector_id)s::int[], %(level_id)s::int[],
-                              %(channel)s::varchar[], %(email_missing)s::bool[],
-                              %(currency_id)s::int[], %(amount_credit)s::numeric[],
-                              %(state)s::varchar[])
-                       AS v(name, run_id, company_id, date, partner_id, recipient_id,
-                            collector_id, level_id, channel, email_missing, currency_id,
-                            amount_credit, state)
-                  JOIN account_dunning_level level ON level.id = v.level_id
-                RETURNING id, name
-                """,
-                uid=self.env.uid,
-                **columns,
-            )
+        totals = dict.fromkeys(
+            [
+                "invoice_count",
+                "amount_due",
+                "amount_balance",
+                "amount_interest",
+                "amount_indemnity",
+            ],
+            0,
         )
-        ids_by_name = {name: comm_id for comm_id, name in rows}
-        # One2many caches (run, customer, invoices) do not know the new rows yet.
-        self.env.invalidate_all()
-        return Communication.browse(ids_by_name[vals["name"]] for vals in vals_list)
+        created = (
+            Communication.sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+            .create([dict(totals, is_courtesy=False, **vals) for vals in vals_list])
+        )
+        return Communication.browse(created.ids)
 
     def _get_penalties(self, groups):
         """Late interest and indemnity not charged yet of the reminded invoices, as of the run
@@ -666,59 +636,12 @@ class AccountDunningRun(models.Model):
     def _insert_lines(self, communications, groups, penalties):
         """Insert the invoice snapshots of new communications in one statement: they are
         never modified afterwards, and the ORM would spend seconds per thousand lines."""
-        columns = defaultdict(list)
-        Line = self.env["account.dunning.communication.line"]
-        for comm, group_rows in zip(communications, groups, strict=True):
-            for r in group_rows:
-                columns["communication_id"].append(comm.id)
-                columns["move_id"].append(r["move_id"])
-                columns["move_name"].append(r["name"])
-                columns["invoice_date"].append(r["invoice_date"])
-                columns["date_due"].append(r["due"])
-                columns["days_overdue"].append((self.date - r["due"]).days)
-                columns["currency_id"].append(r["currency_id"])
-                columns["amount_total"].append(r["amount_total"])
-                columns["amount_due"].append(r["amount_residual"])
-                columns["level_id"].append(r["level_id"])
-                penalty = penalties.get(r["move_id"], {})
-                columns["interest_amount"].append(penalty.get("interest", 0.0))
-                columns["indemnity_amount"].append(penalty.get("indemnity", 0.0))
-                columns["indemnity_company_amount"].append(penalty.get("indemnity_company", 0.0))
-                columns["missing_rate_semesters"].append(
-                    Line._format_missing_rate_semesters(penalty)
-                )
-        self.env["account.dunning.communication"].flush_model()
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO account_dunning_communication_line
-                       (communication_id, company_id, move_id, move_name, invoice_date, date_due,
-                        days_overdue, currency_id, amount_total, amount_due, level_id,
-                        interest_amount, indemnity_amount, indemnity_company_amount,
-                        missing_rate_semesters, create_uid, create_date, write_uid, write_date)
-                SELECT v.communication_id, %(company_id)s, v.move_id, v.move_name,
-                       v.invoice_date, v.date_due, v.days_overdue, v.currency_id,
-                       v.amount_total, v.amount_due, v.level_id,
-                       v.interest_amount, v.indemnity_amount, v.indemnity_company_amount,
-                       v.missing_rate_semesters,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%(communication_id)s::int[], %(move_id)s::int[],
-                              %(move_name)s::varchar[], %(invoice_date)s::date[],
-                              %(date_due)s::date[], %(days_overdue)s::int[],
-                              %(currency_id)s::int[], %(amount_total)s::numeric[],
-                              %(amount_due)s::numeric[], %(level_id)s::int[],
-                              %(interest_amount)s::numeric[], %(indemnity_amount)s::numeric[],
-                              %(indemnity_company_amount)s::numeric[],
-                              %(missing_rate_semesters)s::varchar[])
-                       AS v(communication_id, move_id, move_name, invoice_date, date_due,
-                            days_overdue, currency_id, amount_total, amount_due, level_id,
-                            interest_amount, indemnity_amount, indemnity_company_amount,
-                            missing_rate_semesters)
-                """,
-                company_id=self.company_id.id,
-                uid=self.env.uid,
-                **columns,
-            )
+        self._insert_communication_lines(
+            [
+                self._prepare_communication_line_vals(comm, r, penalties.get(r["move_id"], {}))
+                for comm, group_rows in zip(communications, groups, strict=True)
+                for r in group_rows
+            ]
         )
         # The totals of the communications, from their lines, in one statement.
         self.env.execute_query(
@@ -756,6 +679,76 @@ class AccountDunningRun(models.Model):
             ]
         )
 
+    def _prepare_communication_line_vals(self, communication, row, penalty):
+        """Values of the line of ``communication`` for the invoice of ``row`` (the candidate
+        selected by the run) with its ``penalty`` (``_dunning_get_penalties``): the hook where
+        other addons add their fields."""
+        Line = self.env["account.dunning.communication.line"]
+        return {
+            "communication_id": communication.id,
+            "company_id": self.company_id.id,
+            "move_id": row["move_id"],
+            "move_name": row["name"],
+            "invoice_date": row["invoice_date"],
+            "date_due": row["due"],
+            "days_overdue": (self.date - row["due"]).days,
+            "currency_id": row["currency_id"],
+            "amount_total": row["amount_total"],
+            "amount_due": row["amount_residual"],
+            "level_id": row["level_id"],
+            "interest_amount": penalty.get("interest", 0.0),
+            "indemnity_amount": penalty.get("indemnity", 0.0),
+            "indemnity_company_amount": penalty.get("indemnity_company", 0.0),
+            "missing_rate_semesters": Line._format_missing_rate_semesters(penalty),
+        }
+
+    def _insert_communication_lines(self, vals_list):
+        """Insert the invoice lines of new communications (``_prepare_communication_line_vals``)
+        in one statement: the only raw insert of business records of the addon, kept for speed
+        (the ORM would spend seconds per thousand lines, which are never modified afterwards).
+
+        Every key of the values is a stored column of ``account.dunning.communication.line``
+        and is inserted: a field that an addon adds in the hook is written with the others.
+        The ORM's ``create`` of lines is not called (no compute, no constraint): an addon whose
+        line fields need either computes them from the communications, which are created by
+        the ORM (``_create_communication_records``)."""
+        if not vals_list:
+            return
+        Line = self.env["account.dunning.communication.line"]
+        fnames = sorted({fname for vals in vals_list for fname in vals})
+        fields_ = [Line._fields[fname] for fname in fnames]
+        if any(not (field.store and field.column_type) for field in fields_):
+            raise ValueError(f"Not stored columns of communication lines: {fnames}")
+        self.env["account.dunning.communication"].flush_model()
+        Line.flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO account_dunning_communication_line
+                       (%(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT %(values)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(arrays)s) AS v(%(columns)s)
+                """,
+                columns=SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+                values=SQL(", ").join(SQL("v.%s", SQL.identifier(fname)) for fname in fnames),
+                arrays=SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        [
+                            None
+                            if vals.get(field.name) is False and field.type != "boolean"
+                            else vals.get(field.name)
+                            for vals in vals_list
+                        ],
+                        SQL(field.column_type[1]),
+                    )
+                    for field in fields_
+                ),
+                uid=self.env.uid,
+            )
+        )
+
     def _get_recipients(self, partners):
         """{commercial partner id: invoicing contact with an email}, in one search."""
         contacts = self.env["res.partner"].search(
@@ -768,7 +761,9 @@ class AccountDunningRun(models.Model):
         return recipients
 
     def _reserve_names(self, count):
-        """``count`` references from the company's sequence, in one query."""
+        """``count`` references from the company's sequence, as of the run's date. A standard
+        sequence without date ranges gives them in one query; with date ranges (or without
+        gaps), ``ir.sequence`` gives each, in the range of the run's date."""
         sequence = (
             self.env["ir.sequence"]
             .sudo()
@@ -780,11 +775,12 @@ class AccountDunningRun(models.Model):
                 order="company_id",
                 limit=1,
             )
+            .with_context(ir_sequence_date=self.date)
         )
         if not sequence:
             raise UserError(self.env._("The sequence of dunning communications is missing."))
-        if sequence.implementation != "standard":
-            return [sequence.next_by_id() for _i in range(count)]
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
         numbers = self.env.execute_query(
             SQL(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
@@ -792,7 +788,7 @@ class AccountDunningRun(models.Model):
                 count,
             )
         )
-        prefix, suffix = sequence.with_context(ir_sequence_date=self.date)._get_prefix_suffix()
+        prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in numbers]
 
     # ---------------------------------------------------------------------------------------
@@ -828,7 +824,7 @@ class AccountDunningRun(models.Model):
             limit=batch_size or company.dunning_send_batch_size,
             order="id",
         )
-        self._send_per_company(batch)
+        self.env["account.dunning.send"]._send_communications(batch)
         batch.invalidate_recordset()
         batch._notify_sent_in_background(domain)
         still_queued = batch.filtered_domain(domain)
@@ -901,13 +897,6 @@ class AccountDunningRun(models.Model):
         sent in the background): one committed batch per call, with its progress."""
         done, remaining = self._send_queue_batch(batch_size)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _send_per_company(self, communications):
-        """Send in the company of each communication: what sending decides for the customer
-        (the credit hold of a level) is decided for that company."""
-        for company, comms in communications.grouped("company_id").items():
-            comms.with_company(company)._send()
 
     @api.model
     def _cron_check_commitments(self):

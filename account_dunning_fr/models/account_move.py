@@ -15,7 +15,6 @@ from .account_dunning_level import LEVELS_CTE
 from .dunning_insolvency import (
     DUNNED_DESPITE_PROCEEDINGS_SQL,
 )
-from .dunning_notes import post_notes
 from .dunning_rights import ACCOUNTING_GROUPS, DUNNING_GROUPS
 from .res_partner import CREDIT_FIELDS, HANDED_OVER_STATES
 
@@ -663,7 +662,7 @@ class AccountMove(models.Model):
         customers, in one batch."""
         if not self:
             return
-        notes = []
+        move_notes, partner_notes = [], []
         for move in self:
             body = Markup("<p>%s</p>") % self.env._(
                 "Credit hold overridden by %(user)s: invoice %(invoice)s of %(amount)s posted.",
@@ -671,12 +670,10 @@ class AccountMove(models.Model):
                 invoice=move.name,
                 amount=format_amount(self.env, move.amount_total, move.currency_id),
             )
-            partner = move.commercial_partner_id
-            notes += [
-                ("account.move", move.id, move.name, body),
-                ("res.partner", partner.id, partner.display_name, body),
-            ]
-        post_notes(self.env, notes)
+            move_notes.append((move.id, body))
+            partner_notes.append((move.commercial_partner_id.id, body))
+        self._dunning_message_log_batch(move_notes)
+        self.env["res.partner"]._dunning_message_log_batch(partner_notes)
 
     def button_draft(self):
         res = super().button_draft()

@@ -10,7 +10,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from .dunning_notes import post_notes
 from .dunning_references import count_references, describe_references
 from .dunning_rights import (
     ACCOUNTING_GROUPS,
@@ -475,9 +474,7 @@ class ResPartner(models.Model):
     def _dunning_log(self, text):
         """One internal note per partner, in one batch."""
         body = Markup("<p>%s</p>") % text
-        post_notes(
-            self.env, [("res.partner", partner.id, partner.display_name, body) for partner in self]
-        )
+        self._message_log_batch(dict.fromkeys(self.ids, body))
 
     @api.model_create_multi
     def create(self, vals_list):
