@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 {
     "name": "French Dunning (Recouvrement des impayés)",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "summary": "Customer dunning and credit collection under French law: reminders, "
     "formal notices, late interest, 40 EUR indemnity",
     "category": "Accounting/Accounting",

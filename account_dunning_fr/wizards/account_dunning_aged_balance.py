@@ -47,8 +47,7 @@ def open_items_sql(company, as_of):
             SELECT aml.id AS move_line_id, aml.move_id, aml.company_id,
                    rp.commercial_partner_id AS partner_id,
                    cp.dunning_collector_id AS collector_id,
-                   COALESCE((cp.dunning_policy_id ->> %(company_key)s)::int,
-                            %(default_policy)s) AS policy_id,
+                   %(policy)s AS policy_id,
                    am.dunning_level_id AS level_id,
                    COALESCE(am.dunning_disputed, FALSE) AS disputed,
                    COALESCE(aml.date_maturity, aml.date) AS date_due,
@@ -67,12 +66,7 @@ def open_items_sql(company, as_of):
         WHERE items.amount != 0
         """,
         company=company.id,
-        company_key=str(company.id),
-        default_policy=company.env["account.dunning.policy"]
-        ._get_default_for_companies(company)
-        .get(company.id, company.env["account.dunning.policy"])
-        .id
-        or None,
+        policy=company.env["account.dunning.policy"]._partner_policy_sql(company, "cp"),
         as_of=as_of,
         residual=residual_at_sql("aml", as_of),
         digits=company.currency_id.decimal_places,
@@ -85,7 +79,12 @@ def flush_receivables(env):
     env["account.partial.reconcile"].flush_model()
     env["account.move"].flush_model(["dunning_level_id", "dunning_disputed"])
     env["res.partner"].flush_model(
-        ["commercial_partner_id", "dunning_collector_id", "dunning_policy_id"]
+        [
+            "commercial_partner_id",
+            "dunning_collector_id",
+            "dunning_policy_id",
+            "dunning_customer_kind",
+        ]
     )
 
 
