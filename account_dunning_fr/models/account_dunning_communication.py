@@ -724,9 +724,10 @@ class AccountDunningCommunication(models.Model):
         """Send the communications to send at once, or, when they are more than the company's
         *Background Sending Above*, leave them in the queue of the scheduled action, which sends
         them in committed batches with its progress: a click never outlasts the request's time
-        limit. Returns the notification saying so (``message``, after ``done``, what the click
-        did), or, when sent at once, the notification of ``done`` and of how many were sent,
-        queued, left to print and post or failed (True without ``done``)."""
+        limit; the person who clicked is told when that sending is over (see
+        ``_notify_sent_in_background``). Returns the notification saying so (``message``), or,
+        when sent at once, the notification of ``done`` (what the click did) and of how many
+        were sent, queued, left to print and post or failed (True without ``done``)."""
         comms = self.filtered(lambda comm: comm.state == "to_send")
         threshold = min(self.company_id.mapped("dunning_background_threshold") or [0])
         if len(comms) <= threshold:
