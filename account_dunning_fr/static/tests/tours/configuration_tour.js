@@ -130,7 +130,8 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration",
             content: "The levels of both shipped policies, grouped by policy",
             trigger: '.o_group_name:contains("Relance des particuliers")',
         },
-        ...dunningSteps.openDunningConfigMenu("menu_account_dunning_wording", "Mentions légales"),
+        // the company's form: its breadcrumb is the company's name
+        ...dunningSteps.openDunningConfigMenu("menu_account_dunning_wording", "Mentions légales", ""),
         {
             content: "The company's legal wording for consumers",
             trigger: '.o_form_view label:contains("Fondement juridique (consommateurs)")',
