@@ -51,7 +51,15 @@ class DunningCase(AccountTestInvoicingCommon):
 
     @classmethod
     def _make_policy(cls, company):
-        """A policy of four levels, made the company's default."""
+        """A policy of four levels, made the company's default, for its consumers too (the
+        shipped consumer policy is no longer a default)."""
+        cls.env["account.dunning.policy"].search(
+            [
+                ("company_id", "=", company.id),
+                ("customer_kind", "=", "b2c"),
+                ("is_default", "=", True),
+            ]
+        ).is_default = False
         return cls.env["account.dunning.policy"].create(
             {
                 "name": "Test policy",

@@ -25,7 +25,11 @@ class TestDunningEngine(DunningCase):
     def test_one_default_policy_per_company(self):
         new_default = self.policy.copy({"name": "Strict", "is_default": True})
         defaults = self.env["account.dunning.policy"].search(
-            [("company_id", "=", self.company.id), ("is_default", "=", True)]
+            [
+                ("company_id", "=", self.company.id),
+                ("is_default", "=", True),
+                ("customer_kind", "=", "b2b"),
+            ]
         )
         self.assertEqual(defaults, new_default, "the new default replaces the previous one")
         self.policy.is_default = True
@@ -34,7 +38,11 @@ class TestDunningEngine(DunningCase):
     def test_new_company_gets_a_default_policy(self):
         company = self.env["res.company"].create({"name": "Nouvelle Société"})
         policy = self.env["account.dunning.policy"].search(
-            [("company_id", "=", company.id), ("is_default", "=", True)]
+            [
+                ("company_id", "=", company.id),
+                ("is_default", "=", True),
+                ("customer_kind", "=", "b2b"),
+            ]
         )
         self.assertEqual(len(policy), 1)
         self.assertEqual(

@@ -37,7 +37,11 @@ class TestFrenchTranslation(TransactionCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         company = self.env["res.company"].create({"name": "Société Test"})
         policy = self.env["account.dunning.policy"].search(
-            [("company_id", "=", company.id), ("is_default", "=", True)]
+            [
+                ("company_id", "=", company.id),
+                ("is_default", "=", True),
+                ("customer_kind", "=", "b2b"),
+            ]
         )
         self.assertEqual(policy.with_context(lang="fr_FR").name, "Relance standard")
         self.assertEqual(
@@ -52,7 +56,13 @@ class TestFrenchTranslation(TransactionCase):
         company = self.env["res.company"].create({"name": "Société Test"})
         level = (
             self.env["account.dunning.policy"]
-            .search([("company_id", "=", company.id), ("is_default", "=", True)])
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("is_default", "=", True),
+                    ("customer_kind", "=", "b2b"),
+                ]
+            )
             ._get_levels_in_order()[1]
         )
         english = company.with_context(lang="en_US")

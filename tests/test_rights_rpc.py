@@ -491,6 +491,13 @@ class TestRightsRpc(CreditCase, HttpCase):
         result, error = self._call(
             "account.dunning.communication", "action_cancel", [comm.id], "Customer paid"
         )
-        self.assertEqual((result, error), (True, False))
+        self.assertEqual(
+            (result and result["params"]["message"], error),
+            (
+                "1 communication(s) cancelled, 1 of them already sent: their invoices go back to "
+                "their previous level.",
+                False,
+            ),
+        )
         comm.invalidate_recordset()
         self.assertEqual((comm.state, comm.cancel_uid), ("cancelled", self.manager))

@@ -134,7 +134,8 @@ class TestRunFaults(DunningCase):
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(
             result["params"]["message"],
-            "300 communications validated: they are being sent in the background.",
+            "300 communications validated: they are being sent in the background. You will be "
+            "notified when the sending is over.",
         )
         self.assertEqual(set(drafts.mapped("state")), {"to_send"}, "none sent in the request")
         self.assertEqual(drafts.validated_uid, self.env.user)
@@ -178,7 +179,8 @@ class TestRunFaults(DunningCase):
             result = comms.action_retry()
         self.assertEqual(
             result["params"]["message"],
-            "2 communications to retry: they are being sent in the background.",
+            "2 communications to retry: they are being sent in the background. You will be "
+            "notified when the sending is over.",
         )
         self.assertEqual(set(comms.mapped("state")), {"to_send"})
         self.assertEqual(self._run_cron(SEND_CRON), [(1, 1), (1, 0)])

@@ -17,6 +17,7 @@ from odoo.tools import SQL, float_repr, format_amount, format_date, pdf
 from ..tools.wording import WORDING_KINDS, fill_placeholders
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
+from .dunning_feedback import done_notification
 from .dunning_rights import check_dunning_manager
 from .res_partner import POSTAL_ADDRESS_FIELDS
 
@@ -253,6 +254,14 @@ class AccountDunningCommunication(models.Model):
     email_failure = fields.Char(compute="_compute_email_status", store=True)
     failure_reason = fields.Text(readonly=True, copy=False)
     validated_uid = fields.Many2one("res.users", string="Validated By", readonly=True, copy=False)
+    background_uid = fields.Many2one(
+        "res.users",
+        string="Sending Requested By",
+        readonly=True,
+        copy=False,
+        help="Who validated, retried or computed it when it was left to the background sending: "
+        "notified when that sending is over.",
+    )
     sent_date = fields.Date(readonly=True, copy=False)
     sent_uid = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     registered_letter_number = fields.Char(copy=False, tracking=True)
@@ -589,7 +598,7 @@ class AccountDunningCommunication(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_dunning_fr.action_account_dunning_communication"
         )
-        action.update(domain=domain, context={})
+        action.update(domain=domain, context={"create": False})
         return action
 
     def action_validate(self):
@@ -609,7 +618,8 @@ class AccountDunningCommunication(models.Model):
             self.env._(
                 "%(count)s communications validated: they are being sent in the background.",
                 count=len(drafts),
-            )
+            ),
+            done=self.env._("%(count)s communication(s) validated.", count=len(drafts)),
         )
 
     def action_recompute(self):
@@ -631,7 +641,12 @@ class AccountDunningCommunication(models.Model):
             self.env._(
                 "%(count)s communications complete: they are being sent in the background.",
                 count=len(ready),
-            )
+            ),
+            done=self.env._(
+                "%(count)s communication(s) recomputed, %(ready)s now complete.",
+                count=len(todo),
+                ready=len(ready),
+            ),
         )
 
     def action_retry(self):
@@ -645,7 +660,8 @@ class AccountDunningCommunication(models.Model):
             self.env._(
                 "%(count)s communications to retry: they are being sent in the background.",
                 count=len(failed),
-            )
+            ),
+            done=self.env._("%(count)s communication(s) retried.", count=len(failed)),
         )
 
     def _lock_for_click(self):
@@ -673,11 +689,11 @@ class AccountDunningCommunication(models.Model):
         """Tell each person who validated or retried communications of this batch, once none
         of theirs is left in the sending queue (``queue_domain``), that the background sending
         is over."""
-        users = self.validated_uid
+        users = self.background_uid
         if not users:
             return
         waiting = self._read_group(
-            [*queue_domain, ("validated_uid", "in", users.ids)], ["validated_uid"]
+            [*queue_domain, ("background_uid", "in", users.ids)], ["background_uid"]
         )
         for user in users - self.env["res.users"].union(*(user for (user,) in waiting)):
             user._bus_send(
@@ -693,28 +709,49 @@ class AccountDunningCommunication(models.Model):
                 },
             )
 
-    def _send_or_defer(self, message):
+    def _send_or_defer(self, message, done=None):
         """Send the communications to send at once, or, when they are more than the company's
         *Background Sending Above*, leave them in the queue of the scheduled action, which sends
         them in committed batches with its progress: a click never outlasts the request's time
-        limit. Returns the notification saying so (``message``), or True."""
+        limit; the person who clicked is told when that sending is over (see
+        ``_notify_sent_in_background``). Returns the notification saying so (``message``), or,
+        when sent at once, the notification of ``done`` (what the click did) and of how many
+        were sent, queued, left to print and post or failed (True without ``done``)."""
         comms = self.filtered(lambda comm: comm.state == "to_send")
         threshold = min(self.company_id.mapped("dunning_background_threshold") or [0])
         if len(comms) <= threshold:
             self.env["account.dunning.send"]._send_communications(comms)
-            return True
+            if not done:
+                return True
+            return done_notification(self.env, " ".join([done, *comms._describe_outcome()]))
+        comms._as_system().write({"background_uid": self.env.uid})
         self.env.ref(SEND_CRON).sudo()._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": self.env._("Sending in the background"),
-                "message": message,
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
+        return done_notification(
+            self.env,
+            " ".join([message, self.env._("You will be notified when the sending is over.")]),
+            title=self.env._("Sending in the background"),
+            type_="info",
+        )
+
+    def _describe_outcome(self):
+        """Where the communications stand after their sending, in a sentence (empty list when
+        there were none to send)."""
+        if not self:
+            return []
+        self.invalidate_recordset(["state"])
+        counts = defaultdict(int)
+        for comm in self:
+            counts[comm.state] += 1
+        env = self.env
+        parts = {
+            "sent": lambda count: env._("%(count)s sent", count=count),
+            "queued": lambda count: env._("%(count)s in the mail queue", count=count),
+            "to_send": lambda count: env._("%(count)s to print and post", count=count),
+            "waiting_rates": lambda count: env._("%(count)s waiting for the rates", count=count),
+            "failed": lambda count: env._("%(count)s failed", count=count),
         }
+        described = [part(counts[state]) for state, part in parts.items() if counts[state]]
+        return [env._("Outcome: %(parts)s.", parts=", ".join(described))]
 
     def action_mark_posted(self):
         """Letters and formal notices: the printed documents have been posted. Opens the
@@ -788,7 +825,18 @@ class AccountDunningCommunication(models.Model):
         sent._restore_invoices()
         body = Markup("<p>%s</p>") % self.env._("Cancelled: %(reason)s", reason=reason.strip())
         to_cancel._message_log_batch(dict.fromkeys(to_cancel.ids, body))
-        return True
+        return done_notification(
+            self.env,
+            self.env._(
+                "%(count)s communication(s) cancelled, %(sent)s of them already sent: their "
+                "invoices go back to their previous level.",
+                count=len(to_cancel),
+                sent=len(sent),
+            )
+            if sent
+            else self.env._("%(count)s communication(s) cancelled.", count=len(to_cancel)),
+            close=True,
+        )
 
     def _cancel_queued(self):
         """What the communications queued does not go out: their emails still in the mail

@@ -267,16 +267,20 @@ class AccountDunningLevel(models.Model):
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
         for level in self:
             for lang in ["en_US"] + [code for code in langs if code != "en_US"]:
-                wording = default_level_wording(
-                    self.with_context(lang=lang).env, level.wording_kind
-                )
+                wording = level._default_wording(self.with_context(lang=lang).env)
                 level.with_context(lang=lang).write(wording)
+
+    def _default_wording(self, env, kind=None):
+        """Default wording of the level's tone (or of ``kind``) in ``env``'s language: the
+        consumers' one for a consumer policy."""
+        self.ensure_one()
+        return default_level_wording(
+            env, kind or self.wording_kind, consumer=self.policy_id.customer_kind == "b2c"
+        )
 
     def _translate_default_wording(self, langs):
         """Default wording in ``langs`` where the levels still show the English one."""
-        todo = untranslated_defaults(
-            self, lambda env, level: default_level_wording(env, level.wording_kind), langs
-        )
+        todo = untranslated_defaults(self, lambda env, level: level._default_wording(env), langs)
         for lang, values_of in todo.items():
             for level, values in values_of.items():
                 level.with_context(lang=lang).write(values)
@@ -294,7 +298,7 @@ class AccountDunningLevel(models.Model):
         empty fields. A ``kind`` other than the level's tone gives that tone's default wording
         (a courtesy level reaching invoices already late)."""
         self.ensure_one()
-        defaults = default_level_wording(self.env, kind or self.wording_kind)
+        defaults = self._default_wording(self.env, kind)
         if kind and kind != self.wording_kind:
             return defaults
         return {

@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
+from .dunning_feedback import done_notification
 from .dunning_rights import check_dunning_manager
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
 
@@ -351,11 +352,29 @@ class AccountDunningPaymentPlan(models.Model):
             plan.amount_total = total
         self.write({"state": "active", "start_date": fields.Date.context_today(self)})
         self._log(self.env._("Payment plan activated: its invoices are not dunned meanwhile."))
-        return True
+        return done_notification(
+            self.env,
+            self.env._(
+                "%(count)s payment plan(s) activated: %(invoices)s invoice(s) are no longer "
+                "dunned while the installments are paid.",
+                count=len(self),
+                invoices=len(self.invoice_ids),
+            ),
+        )
 
     def action_cancel(self):
-        self.filtered(lambda p: p.state in ("draft", "active")).write({"state": "cancelled"})
-        return True
+        to_cancel = self.filtered(lambda p: p.state in ("draft", "active"))
+        if not to_cancel:
+            raise UserError(self.env._("None of the selected payment plans is draft or active."))
+        to_cancel.write({"state": "cancelled"})
+        return done_notification(
+            self.env,
+            self.env._(
+                "%(count)s payment plan(s) cancelled, %(skipped)s left as they were.",
+                count=len(to_cancel),
+                skipped=len(self - to_cancel),
+            ),
+        )
 
     def action_print(self):
         return self.env.ref("account_dunning_fr.action_report_dunning_payment_plan").report_action(

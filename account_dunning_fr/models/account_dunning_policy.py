@@ -28,12 +28,16 @@ class AccountDunningPolicy(models.Model):
         [("b2b", "Professionals (B2B)"), ("b2c", "Consumers (B2C)")],
         required=True,
         default="b2b",
-        help="Consumers owe no 40 EUR recovery indemnity and interest only runs from the "
+        help="Customers the policy is meant for. The default consumer policy of a company "
+        "applies to its consumers without a policy of their own, the default professional "
+        "policy to the other customers (and to consumers when there is no default consumer "
+        "policy). Consumers owe no 40 EUR recovery indemnity and interest only runs from the "
         "formal notice.",
     )
     is_default = fields.Boolean(
         string="Default Policy",
-        help="Used for the customers of this company that have no policy of their own.",
+        help="Used for the customers of this company, of the policy's kind, that have no "
+        "policy of their own.",
     )
     level_ids = fields.One2many("account.dunning.level", "policy_id", string="Levels", copy=True)
     level_count = fields.Integer(compute="_compute_level_count")
@@ -42,8 +46,8 @@ class AccountDunningPolicy(models.Model):
     _sql_constraints = [
         (
             "one_default_per_company",
-            "EXCLUDE (company_id WITH =) WHERE (is_default AND active)",
-            "A company can have only one active default dunning policy.",
+            "EXCLUDE (company_id WITH =, customer_kind WITH =) WHERE (is_default AND active)",
+            "A company can have only one active default dunning policy per kind of customer.",
         ),
     ]
 
@@ -68,13 +72,20 @@ class AccountDunningPolicy(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("is_default"):
-                self._unset_defaults(vals.get("company_id") or self.env.company.id)
+                self._unset_defaults(
+                    vals.get("company_id") or self.env.company.id,
+                    vals.get("customer_kind") or "b2b",
+                )
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("is_default"):
-            for company_id in set((self.company_id.ids or []) + [vals.get("company_id")]) - {None}:
-                self._unset_defaults(company_id, keep=self)
+        if vals.get("is_default") or (vals.get("customer_kind") and "is_default" not in vals):
+            for policy in self.filtered(lambda policy: vals.get("is_default", policy.is_default)):
+                self._unset_defaults(
+                    vals.get("company_id") or policy.company_id.id,
+                    vals.get("customer_kind") or policy.customer_kind,
+                    keep=self,
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -94,9 +105,15 @@ class AccountDunningPolicy(models.Model):
                 )
             )
 
-    def _unset_defaults(self, company_id, keep=None):
-        """A new default policy replaces the company's previous one."""
-        previous = self.search([("company_id", "=", company_id), ("is_default", "=", True)])
+    def _unset_defaults(self, company_id, customer_kind, keep=None):
+        """A new default policy replaces the company's previous one of the same kind."""
+        previous = self.search(
+            [
+                ("company_id", "=", company_id),
+                ("customer_kind", "=", customer_kind),
+                ("is_default", "=", True),
+            ]
+        )
         (previous - (keep or self.browse())).write({"is_default": False})
         self.flush_model(["is_default"])
 
@@ -106,19 +123,35 @@ class AccountDunningPolicy(models.Model):
         return self.level_ids.sorted(lambda level: (level.sequence, level.delay_days, level.id))
 
     @api.model
-    def _get_default_for_companies(self, companies):
-        """Default policy per company id, in one query."""
-        policies = self.search([("is_default", "=", True), ("company_id", "in", companies.ids)])
+    def _get_default_for_companies(self, companies, customer_kind="b2b"):
+        """Default policy of ``customer_kind`` per company id, in one query."""
+        policies = self.search(
+            [
+                ("is_default", "=", True),
+                ("customer_kind", "=", customer_kind),
+                ("company_id", "in", companies.ids),
+            ]
+        )
         return {policy.company_id.id: policy for policy in policies}
 
     @api.model
-    def _get_partner_policy_sql(self, company, alias="p"):
-        """SQL expression of the effective policy id in ``company`` of the commercial partner
-        ``alias`` (res_partner): its own policy in the company, else the company's default."""
-        default = self._get_default_for_companies(company).get(company.id)
+    def _partner_policy_sql(self, company, alias="p"):
+        """SQL expression of the policy that applies in ``company`` to the commercial partner
+        of table alias ``alias``: its own policy in the company, else the company's default
+        policy of its kind (a consumer without a default consumer policy: the default
+        professional one). The one place that decides which policy applies to a customer."""
+        self.env["res.partner"].flush_model(["dunning_policy_id", "dunning_customer_kind"])
+        defaults = {
+            kind: self._get_default_for_companies(company, kind).get(company.id)
+            for kind in ("b2b", "b2c")
+        }
         return SQL(
-            "COALESCE((%s.dunning_policy_id ->> %s)::int, %s)",
-            SQL.identifier(alias),
-            str(company.id),
-            default.id if default else None,
+            """COALESCE((%(policy)s ->> %(company)s)::int,
+                        CASE WHEN %(kind)s = 'b2c' THEN %(b2c)s::int END,
+                        %(b2b)s::int)""",
+            policy=SQL.identifier(alias, "dunning_policy_id"),
+            kind=SQL.identifier(alias, "dunning_customer_kind"),
+            company=str(company.id),
+            b2c=defaults["b2c"].id if defaults["b2c"] else None,
+            b2b=defaults["b2b"].id if defaults["b2b"] else None,
         )

@@ -6,8 +6,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
+
+from .dunning_feedback import done_notification
 
 
 class AccountDunningPromise(models.Model):
@@ -140,8 +142,18 @@ class AccountDunningPromise(models.Model):
         return promises
 
     def action_cancel(self):
-        self.filtered(lambda p: p.state == "open").write({"state": "cancelled"})
-        return True
+        to_cancel = self.filtered(lambda p: p.state == "open")
+        if not to_cancel:
+            raise UserError(self.env._("None of the selected promises is open."))
+        to_cancel.write({"state": "cancelled"})
+        return done_notification(
+            self.env,
+            self.env._(
+                "%(count)s promise(s) cancelled, %(skipped)s left as they were (not open).",
+                count=len(to_cancel),
+                skipped=len(self - to_cancel),
+            ),
+        )
 
     @api.model
     def _get_payments(self, partners, companies, date_from, date_to=None):

@@ -62,6 +62,13 @@ class AccountDunningRun(models.Model):
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
     log = fields.Text(readonly=True)
+    go_live = fields.Boolean(
+        string="First Run (Go-Live)",
+        help="For the first run after the go-live (mise en service): an invoice never dunned "
+        "goes straight to the level its lateness reaches, instead of climbing from the first "
+        "level one run after the other. It never goes past the formal notice: an invoice 150 "
+        "days late gets the formal notice, not the courtesy reminder.",
+    )
     failure_reason = fields.Text(
         readonly=True,
         copy=False,
@@ -123,14 +130,28 @@ class AccountDunningRun(models.Model):
         waiting = self.env["account.dunning.communication"].search(
             [("state", "=", "waiting_rates"), ("company_id", "in", self.company_id.ids)]
         )
+        created = self.env["account.dunning.communication"]
         for run in self:
-            run._compute_communications()
+            created |= run._compute_communications()
         pending = (self.communication_ids | waiting).filtered(lambda comm: comm.state == "to_send")
+        summary = self.env._(
+            "%(runs)s run(s) computed: %(count)s communication(s) created, %(drafts)s of them "
+            "to validate.",
+            runs=len(self),
+            count=len(created),
+            drafts=len(created.filtered(lambda comm: comm.state == "draft")),
+        )
         return pending._send_or_defer(
-            self.env._(
-                "%(count)s communications to send: they are being sent in the background.",
-                count=len(pending),
-            )
+            " ".join(
+                [
+                    summary,
+                    self.env._(
+                        "%(count)s communications to send: they are being sent in the background.",
+                        count=len(pending),
+                    ),
+                ]
+            ),
+            done=summary,
         )
 
     def action_view_communications(self):
@@ -421,7 +442,7 @@ class AccountDunningRun(models.Model):
                    AND %(dunnable)s
             )
             """,
-            policy=self.env["account.dunning.policy"]._get_partner_policy_sql(self.company_id),
+            policy=self.env["account.dunning.policy"]._partner_policy_sql(self.company_id),
             company_id=self.company_id.id,
             pending=PENDING_STATES,
             dunnable=self.env["account.move"]._dunning_dunnable_sql(self.date),
@@ -429,16 +450,39 @@ class AccountDunningRun(models.Model):
 
     def _next_level_join(self):
         """Joins of ``inv`` to its override (``ovr``) and to the level right above its last one
-        when that level's delay is reached on the run date (``nxt``)."""
+        when that level's delay is reached on the run date (``nxt``); on a go-live run, to the
+        highest level above it whose delay is reached, the formal notice at most."""
+        if self.go_live:
+            nxt = SQL(
+                """LEFT JOIN LATERAL (
+                    SELECT reach.* FROM lvl reach
+                     WHERE reach.policy_id = inv.policy_id
+                       AND reach.rank > inv.last_rank
+                       AND inv.due + reach.delay_days <= %(date)s
+                       AND reach.rank <= GREATEST(inv.last_rank + 1, COALESCE(
+                           (SELECT MIN(notice.rank) FROM lvl notice
+                              JOIN account_dunning_level notice_level
+                                ON notice_level.id = notice.id
+                             WHERE notice.policy_id = inv.policy_id
+                               AND notice_level.channel = 'formal_notice'), reach.rank))
+                     ORDER BY reach.rank DESC
+                     LIMIT 1) nxt ON TRUE""",
+                date=self.date,
+            )
+        else:
+            nxt = SQL(
+                """LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
+                             AND nxt.rank = inv.last_rank + 1
+                             AND inv.due + nxt.delay_days <= %(date)s""",
+                date=self.date,
+            )
         return SQL(
             """
             LEFT JOIN account_dunning_level ovr ON ovr.id = inv.override_id
-            LEFT JOIN lvl nxt ON nxt.policy_id = inv.policy_id
-                             AND nxt.rank = inv.last_rank + 1
-                             AND inv.due + nxt.delay_days <= %(date)s
+            %(nxt)s
             LEFT JOIN account_dunning_level nxt_level ON nxt_level.id = nxt.id
             """,
-            date=self.date,
+            nxt=nxt,
         )
 
     @api.model

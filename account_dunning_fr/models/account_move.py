@@ -342,7 +342,7 @@ class AccountMove(models.Model):
                  WHERE m.id = nxt.id AND m.dunning_next_date IS DISTINCT FROM nxt.next_date
                 """,
                 levels=LEVELS_CTE,
-                policy=self.env["account.dunning.policy"]._get_partner_policy_sql(company),
+                policy=self.env["account.dunning.policy"]._partner_policy_sql(company),
                 dunnable=self._dunning_dunnable_sql(today),
                 open=self._dunning_open_invoice_sql("m"),
                 company_id=company.id,

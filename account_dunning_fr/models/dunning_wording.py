@@ -7,8 +7,26 @@ a policy or a company is created, and stand in for a field left empty. Placehold
 braces are replaced when a document is rendered (see ``tools.wording.fill_placeholders``)."""
 
 
-def default_level_wording(env, kind):
-    """{"letter_intro": ..., "letter_closing": ...} of a level of ``kind``."""
+def default_level_wording(env, kind, consumer=False):
+    """{"letter_intro": ..., "letter_closing": ...} of a level of ``kind``; ``consumer``: of a
+    consumer policy (no recovery indemnity, interest at the legal rate from the formal
+    notice, C. civ. 1344-1)."""
+    if consumer and kind in ("firm", "formal_notice"):
+        wording = default_level_wording(env, kind)
+        if kind == "firm":
+            wording["letter_closing"] = env._(
+                "Failing payment by that date, we will be compelled to send you a formal notice, "
+                "from the date of which the sums due will bear interest at the legal rate. If "
+                "your payment has crossed this letter, please disregard it."
+            )
+        else:
+            wording["letter_closing"] = env._(
+                "This letter constitutes a formal notice (mise en demeure) within the meaning of "
+                "article 1344 of the Civil Code: from its date, the sums due bear interest at "
+                "the legal rate (article 1344-1 of the Civil Code). No recovery indemnity and no "
+                "collection costs are claimed from you."
+            )
+        return wording
     if kind == "courtesy":
         return {
             "letter_intro": env._(

@@ -9,7 +9,7 @@ from odoo.tools.translate import LazyTranslate
 
 from ..tools.ageing import DEFAULT_LIMITS, MAX_LIMITS, parse_limits
 from .account_dunning_communication import MAIL_TEMPLATE
-from .dunning_rights import check_dunning_manager
+from .dunning_rights import check_dunning_manager, is_dunning_manager
 from .dunning_wording import default_company_wording, untranslated_defaults
 
 _lt = LazyTranslate(__name__)
@@ -25,7 +25,27 @@ DEFAULT_LEVELS = [
     (_lt("Formal notice"), 45, "formal_notice", False, 10, True),
     (_lt("Litigation hand-over"), 75, "litigation", False, 21, False),
 ]
+# The consumer policy: the same steps, no credit hold (its wording is the consumers', see
+# dunning_wording.default_level_wording).
+CONSUMER_LEVELS = [(*level[:5], False) for level in DEFAULT_LEVELS]
+# (customer kind, policy name, levels) of the policies each company gets.
+DEFAULT_POLICIES = [
+    ("b2b", _lt("Standard dunning"), DEFAULT_LEVELS),
+    ("b2c", _lt("Consumer dunning"), CONSUMER_LEVELS),
+]
 # pylint: enable=prefer-env-translation
+# The legal wording a dunning manager edits from Configuration > Dunning > Legal Wording,
+# without the right to change the rest of the company.
+WORDING_FIELDS = {
+    "dunning_registered_mention",
+    "dunning_notice_legal_text",
+    "dunning_notice_legal_text_consumer",
+    "dunning_notice_consequences",
+    "dunning_notice_consequences_consumer",
+    "dunning_posting_delay_days",
+    "dunning_signatory_name",
+    "dunning_signatory_function",
+}
 
 
 class ResCompany(models.Model):
@@ -196,6 +216,36 @@ class ResCompany(models.Model):
         companies.filtered(lambda c: not c.dunning_notice_legal_text)._dunning_set_default_wording()
         return companies
 
+    def write(self, vals):
+        if (
+            vals
+            and not self.env.su
+            and set(vals) <= WORDING_FIELDS
+            and self <= self.env.user.company_ids
+            and is_dunning_manager(self.env)
+        ):
+            # a dunning manager's legal wording (Configuration > Dunning > Legal Wording)
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _dunning_action_wording(self):
+        """The form of the company's legal wording (Configuration > Dunning)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Legal Wording"),
+            "res_model": "res.company",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("account_dunning_fr.res_company_view_form_dunning_wording").id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
     def action_dunning_reset_wording(self):
         """Write the default legal wording in every installed language."""
         self._dunning_set_default_wording()
@@ -275,9 +325,9 @@ class ResCompany(models.Model):
                         company[field].with_context(lang=lang).name = label
 
     def _dunning_create_default_policy(self):
-        """Give each company without one a default B2B policy, named in every active language."""
+        """Give each company without them a default professional (B2B) policy and a default
+        consumer (B2C) policy, named in every active language."""
         Policy = self.env["account.dunning.policy"].sudo().with_context(lang="en_US")
-        has_default = Policy._get_default_for_companies(self)
         template = (
             self.env.ref(MAIL_TEMPLATE, raise_if_not_found=False) or self.env["mail.template"]
         )
@@ -287,51 +337,57 @@ class ResCompany(models.Model):
         notice_report = self.env.ref(
             "account_dunning_fr.action_report_dunning_formal_notice", raise_if_not_found=False
         )
-        vals_list = [
-            {
-                "name": "Standard dunning",
-                "company_id": company.id,
-                "is_default": True,
-                "customer_kind": "b2b",
-                "level_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "sequence": 10 * index,
-                            "name": name._translate("en_US"),
-                            "delay_days": delay,
-                            "channel": channel,
-                            "auto_send": auto_send,
-                            "min_gap_days": gap,
-                            "credit_hold": hold,
-                            "mail_template_id": template.id,
-                            "report_id": (
-                                (notice_report if channel == "formal_notice" else report)
-                                or self.env["ir.actions.report"]
-                            ).id,
-                            "payment_deadline_days": 15 if channel == "formal_notice" else 8,
-                            "email_copy": channel == "formal_notice",
-                        },
-                    )
-                    for index, (name, delay, channel, auto_send, gap, hold) in enumerate(
-                        DEFAULT_LEVELS, start=1
-                    )
-                ],
-            }
-            for company in self
-            if company.id not in has_default
-        ]
+        vals_list, specs = [], []
+        for kind, policy_name, levels in DEFAULT_POLICIES:
+            has_default = Policy._get_default_for_companies(self, kind)
+            for company in self.filtered(lambda company, has=has_default: company.id not in has):
+                specs.append((policy_name, levels))
+                vals_list.append(
+                    {
+                        "name": policy_name._translate("en_US"),
+                        "company_id": company.id,
+                        "is_default": True,
+                        "customer_kind": kind,
+                        "level_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "sequence": 10 * index,
+                                    "name": name._translate("en_US"),
+                                    "delay_days": delay,
+                                    "channel": channel,
+                                    "auto_send": auto_send,
+                                    "min_gap_days": gap,
+                                    "credit_hold": hold,
+                                    "mail_template_id": template.id,
+                                    "report_id": (
+                                        (notice_report if channel == "formal_notice" else report)
+                                        or self.env["ir.actions.report"]
+                                    ).id,
+                                    "payment_deadline_days": 15
+                                    if channel == "formal_notice"
+                                    else 8,
+                                    "email_copy": channel == "formal_notice",
+                                },
+                            )
+                            for index, (name, delay, channel, auto_send, gap, hold) in enumerate(
+                                levels, start=1
+                            )
+                        ],
+                    }
+                )
         policies = Policy.create(vals_list)
         policies.level_ids._set_default_wording()
         for lang, _name in self.env["res.lang"].get_installed():
             if lang == "en_US":
                 continue
-            env = self.with_context(lang=lang).env
-            policies.with_context(lang=lang).name = env._("Standard dunning")
-            for policy in policies.with_context(lang=lang):
+            for policy, (policy_name, levels) in zip(
+                policies.with_context(lang=lang), specs, strict=True
+            ):
+                policy.name = policy_name._translate(lang)
                 for level, (name, *_rest) in zip(
-                    policy._get_levels_in_order(), DEFAULT_LEVELS, strict=True
+                    policy._get_levels_in_order(), levels, strict=True
                 ):
                     level.name = name._translate(lang)
         return policies

@@ -48,7 +48,7 @@ def open_items_sql(company, as_of):
         WHERE items.amount != 0
         """,
         company=company.id,
-        policy=company.env["account.dunning.policy"]._get_partner_policy_sql(company, "cp"),
+        policy=company.env["account.dunning.policy"]._partner_policy_sql(company, "cp"),
         receivable=company.env["account.move.line"]._dunning_receivable_sql("aml"),
         as_of=as_of,
         residual=residual_at_sql("aml", as_of),
@@ -62,7 +62,12 @@ def flush_receivables(env):
     env["account.partial.reconcile"].flush_model()
     env["account.move"].flush_model(["dunning_level_id", "dunning_disputed"])
     env["res.partner"].flush_model(
-        ["commercial_partner_id", "dunning_collector_id", "dunning_policy_id"]
+        [
+            "commercial_partner_id",
+            "dunning_collector_id",
+            "dunning_policy_id",
+            "dunning_customer_kind",
+        ]
     )
 
 

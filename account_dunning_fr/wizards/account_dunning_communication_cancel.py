@@ -20,5 +20,4 @@ class AccountDunningCommunicationCancel(models.TransientModel):
     reason = fields.Text(required=True)
 
     def action_confirm(self):
-        self.communication_ids.action_cancel(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        return self.communication_ids.action_cancel(self.reason)

@@ -3,6 +3,9 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..models.dunning_feedback import done_notification
 
 
 class AccountDunningCommunicationPost(models.TransientModel):
@@ -56,7 +59,15 @@ class AccountDunningCommunicationPost(models.TransientModel):
         for line in lines.filtered(lambda line: line.registered_letter_number):
             line.communication_id.registered_letter_number = line.registered_letter_number.strip()
         comms._mark_posted(self.posting_date)
-        return {"type": "ir.actions.act_window_close"}
+        return done_notification(
+            self.env,
+            self.env._(
+                "%(count)s letter(s) marked as posted on %(date)s.",
+                count=len(comms),
+                date=format_date(self.env, self.posting_date),
+            ),
+            close=True,
+        )
 
 
 class AccountDunningCommunicationPostLine(models.TransientModel):

@@ -68,7 +68,11 @@ class TestCreditManagerDay(HttpCase):
             }
         )
         cls.policy = cls.env["account.dunning.policy"].search(
-            [("company_id", "=", cls.company.id), ("is_default", "=", True)]
+            [
+                ("company_id", "=", cls.company.id),
+                ("is_default", "=", True),
+                ("customer_kind", "=", "b2b"),
+            ]
         )
         levels = cls.policy._get_levels_in_order()
         cls.level_courtesy, cls.level_first, cls.level_firm = levels[:3]

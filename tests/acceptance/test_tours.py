@@ -73,7 +73,11 @@ class TestTours(HttpCase):
 
         cls._enter_reference_rates()
         policy = env["account.dunning.policy"].search(
-            [("company_id", "=", cls.company.id), ("is_default", "=", True)]
+            [
+                ("company_id", "=", cls.company.id),
+                ("is_default", "=", True),
+                ("customer_kind", "=", "b2b"),
+            ]
         )
         levels = {level.channel: level for level in policy.level_ids}
         # the known invoices the tours look for, beside the demo's own

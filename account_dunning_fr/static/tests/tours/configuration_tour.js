@@ -9,7 +9,8 @@ const NOTICE_ROW = `${LEVELS} .o_data_row:has(td[name=name]:contains("Mise en de
 
 /**
  * Configuration > Recouvrement > Politiques de relance: the default policy "Relance standard",
- * its levels (delay, channel, email template, credit hold), a level opened for editing.
+ * its levels (delay, channel, email template, credit hold), a level opened in its form (delay,
+ * channel, deadline, wording); the levels and the legal wording from their menus.
  */
 registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration", {
     url: "/odoo",
@@ -76,14 +77,14 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration",
             run: "click",
         },
         {
-            content: "The level is open for editing: its delay",
-            trigger: `${LEVELS} .o_selected_row td[name=delay_days] input:value("45")`,
+            content: "The level opens in its form: its delay",
+            trigger: '.modal .o_form_view .o_field_widget[name=delay_days] input:value("45")',
         },
         {
-            content: "The level is open for editing: its channel",
-            trigger: `${LEVELS} .o_selected_row td[name=channel] select`,
+            content: "The level form: its channel",
+            trigger: ".modal .o_form_view .o_field_widget[name=channel] select",
             run() {
-                const select = document.querySelector(`${LEVELS} .o_selected_row td[name=channel] select`);
+                const select = document.querySelector(".modal .o_form_view .o_field_widget[name=channel] select");
                 const label = select.selectedOptions[0].innerText.trim();
                 if (label !== "Mise en demeure (lettre recommandée)") {
                     throw new Error(`Channel of the formal notice level: ${label}`);
@@ -91,10 +92,49 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration",
             },
         },
         {
+            content: "The level form: its deadline to pay",
+            trigger: '.modal .o_form_view label:contains("Délai de paiement (jours)")',
+        },
+        {
+            content: "The level form: its wording tab",
+            trigger: '.modal .o_notebook_headers a.nav-link[name=wording]:contains("Rédaction")',
+            run: "click",
+        },
+        {
+            content: "The wording of the formal notice, in French",
+            trigger: ".modal .o_field_widget[name=letter_closing] textarea",
+            run() {
+                const text = document.querySelector(".modal .o_field_widget[name=letter_closing] textarea").value;
+                if (!text.includes("vaut mise en demeure")) {
+                    throw new Error(`Closing paragraph of the formal notice: ${text}`);
+                }
+            },
+        },
+        {
+            content: "Close the level without changing it",
+            trigger: ".modal .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal .o_form_view))",
+        },
+        {
             content: "Back to the policies",
             trigger: '.o_breadcrumb a:contains("Politiques de relance")',
             run: "click",
         },
         dunningSteps.breadcrumb("Politiques de relance"),
+        ...dunningSteps.openDunningConfigMenu("menu_account_dunning_level", "Niveaux de relance"),
+        {
+            content: "The levels of both shipped policies, grouped by policy",
+            trigger: '.o_group_name:contains("Relance des particuliers")',
+        },
+        // the company's form: its breadcrumb is the company's name
+        ...dunningSteps.openDunningConfigMenu("menu_account_dunning_wording", "Mentions légales", ""),
+        {
+            content: "The company's legal wording for consumers",
+            trigger: '.o_form_view label:contains("Fondement juridique (consommateurs)")',
+        },
     ],
 });
