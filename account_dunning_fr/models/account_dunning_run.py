@@ -483,11 +483,13 @@ class AccountDunningRun(models.Model):
     def _not_paused_sql(self, date):
         """Condition on invoice ``m`` of customer ``p``: its escalation is not paused by a
         promise to pay running on ``date``, an active payment plan or a hand-over to an agency,
-        a lawyer or a court."""
+        a lawyer or a court, nor excluded until a later date."""
         for model in ("account.dunning.promise", "account.dunning.payment.plan"):
             self.env[model].flush_model()
+        self.env["account.move"].flush_model(["dunning_excluded_until"])
         return SQL(
-            """(p.dunning_litigation_state ->> m.company_id::text IS NULL
+            """(m.dunning_excluded_until IS NULL OR m.dunning_excluded_until < %(date)s)
+               AND (p.dunning_litigation_state ->> m.company_id::text IS NULL
                 OR p.dunning_litigation_state ->> m.company_id::text NOT IN %(handed_over)s)
                AND NOT EXISTS (
                    SELECT 1 FROM account_dunning_promise pr

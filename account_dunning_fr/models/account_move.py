@@ -91,6 +91,14 @@ class AccountMove(models.Model):
     )
     dunning_dispute_date = fields.Date(string="Dispute Date", copy=False, groups=ACCOUNTING_GROUPS)
     dunning_dispute_note = fields.Text(string="Dispute Note", copy=False, groups=DUNNING_GROUPS)
+    dunning_excluded_until = fields.Date(
+        string="Excluded from Dunning Until",
+        copy=False,
+        tracking=True,
+        groups=ACCOUNTING_GROUPS,
+        help="No reminder about this invoice up to this date included; it is reminded again "
+        "from the next day, at the level its age then reaches.",
+    )
     dunning_communication_line_ids = fields.One2many(
         "account.dunning.communication.line",
         "move_id",
