@@ -224,6 +224,7 @@ class TestCreditWorklist(CreditCase):
             action = rows.action_reschedule()
             wizard = self.env["account.dunning.worklist.reschedule"].browse(action["res_id"])
             self.assertEqual(wizard.activity_ids, call | todo)
+            self.assertEqual(wizard.date, TODAY + D(1), "tomorrow is proposed")
             wizard.date = TODAY + D(4)
             result = wizard.action_confirm()
             self.assertEqual(

@@ -1,6 +1,8 @@
 # Copyright 2026 account_dunning_fr developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
+from datetime import timedelta
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
@@ -14,7 +16,11 @@ class AccountDunningWorklistReschedule(models.TransientModel):
 
     activity_ids = fields.Many2many("mail.activity", string="Activities", readonly=True)
     skipped = fields.Integer(string="Other Rows", readonly=True)
-    date = fields.Date(string="New Date", required=True)
+    date = fields.Date(
+        string="New Date",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=1),
+    )
 
     def action_confirm(self):
         self.ensure_one()
