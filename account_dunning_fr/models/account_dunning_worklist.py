@@ -36,7 +36,7 @@ class AccountDunningWorklist(models.Model):
     amount = fields.Monetary(string="Amount at Stake", readonly=True)
     res_model = fields.Char(string="Document Model", readonly=True)
     res_id = fields.Integer(string="Document ID", readonly=True)
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -449,7 +449,7 @@ class AccountDunningFollowupLine(models.TransientModel):
         string="Age",
         readonly=True,
     )
-    level_id = fields.Many2one("account.dunning.level", string="Level", readonly=True)
+    level_id = fields.Many2one("account.dunning.level", readonly=True)
     amount = fields.Monetary(string="Amount Due", readonly=True, currency_field="currency_id")
     last_date = fields.Date(related="move_id.dunning_last_date", string="Last Reminder")
     next_date = fields.Date(related="move_id.dunning_next_date", string="Next Reminder")
