@@ -56,6 +56,7 @@
         "views/account_dunning_menus.xml",
         "reports/account_dunning_claim_declaration_reports.xml",
         "reports/account_dunning_claim_declaration_templates.xml",
+        "wizards/account_dunning_followup_views.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -1700,3 +1700,12 @@ class AccountDunningCommunication(models.Model):
                 "lines": lines_by_comm[comm.id],
             }
         return values
+
+    def action_open_followup(self):
+        """The follow-up screen of the communication's customer."""
+        self.ensure_one()
+        return (
+            self.env["account.dunning.followup"]
+            .with_company(self.company_id)
+            ._open_for(self.partner_id)
+        )

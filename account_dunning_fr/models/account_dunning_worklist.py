@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl.html).
 
 from odoo import fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 WORK_KINDS = [
@@ -35,6 +36,7 @@ class AccountDunningWorklist(models.Model):
     amount = fields.Monetary(string="Amount at Stake", readonly=True)
     res_model = fields.Char(string="Document Model", readonly=True)
     res_id = fields.Integer(string="Document ID", readonly=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -79,7 +81,7 @@ class AccountDunningWorklist(models.Model):
                        CASE WHEN a.category = 'phonecall' THEN 'call' ELSE 'activity' END AS kind,
                        a.summary, a.date_deadline AS date, a.user_id, a.partner_id, a.company_id,
                        c.currency_id, COALESCE(a.comm_amount, o.amount, 0) AS amount,
-                       a.res_model, a.res_id
+                       a.res_model, a.res_id, a.id AS activity_id
                   FROM activities a
                   JOIN res_company c ON c.id = a.company_id
                   LEFT JOIN overdue o ON o.partner_id = a.partner_id
@@ -89,7 +91,7 @@ class AccountDunningWorklist(models.Model):
                 SELECT pr.id * 10 + 2, 'promise', pr.note, pr.date,
                        COALESCE(pr.user_id, p.dunning_collector_id), pr.partner_id,
                        pr.company_id, c.currency_id, COALESCE(o.amount, pr.amount),
-                       'account.dunning.promise', pr.id
+                       'account.dunning.promise', pr.id, NULL
                   FROM account_dunning_promise pr
                   JOIN res_partner p ON p.id = pr.partner_id
                   JOIN res_company c ON c.id = pr.company_id
@@ -101,7 +103,7 @@ class AccountDunningWorklist(models.Model):
                        CASE WHEN cm.state = 'draft' THEN 'validate' ELSE 'print' END,
                        cm.name, cm.date, COALESCE(cm.collector_id, p.dunning_collector_id),
                        cm.partner_id, cm.company_id, cm.currency_id, cm.amount_balance,
-                       'account.dunning.communication', cm.id
+                       'account.dunning.communication', cm.id, NULL
                   FROM account_dunning_communication cm
                   JOIN res_partner p ON p.id = cm.partner_id
                  WHERE cm.state = 'draft'
@@ -121,4 +123,75 @@ class AccountDunningWorklist(models.Model):
             "res_id": self.res_id,
             "views": [(False, "form")],
             "target": "current",
+        }
+
+    def action_open_followup(self):
+        self.ensure_one()
+        return self.env["account.dunning.followup"]._open_for(self.partner_id)
+
+    def action_log_call(self):
+        """Log a call to the row's customer; the row's call or activity is done with it."""
+        self.ensure_one()
+        return self.env["account.dunning.call"]._action_open(self.partner_id, self.activity_id)
+
+    def action_record_promise(self):
+        self.ensure_one()
+        partner = self.partner_id.with_company(self.company_id)
+        return self.env["account.dunning.followup"]._action_promise(
+            partner, self.company_id, partner.dunning_overdue_amount
+        )
+
+    def _notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("My Collections Today"),
+                "message": message,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_mark_done(self):
+        """Mark done the activities and calls of the selected rows, in one go; promises and
+        communications are done by their own outcome (payment, validation, posting)."""
+        activities = self.activity_id.exists()
+        if not activities:
+            raise UserError(
+                self.env._(
+                    "Only activities and calls are marked done here: a promise is kept by the "
+                    "payment, a communication is done by validating or posting it."
+                )
+            )
+        # the collector's work on customers whose details they may not edit
+        activities.sudo().action_feedback()
+        return self._notify(
+            self.env._(
+                "%(done)s activity(ies) marked done, %(skipped)s other row(s) left as they are.",
+                done=len(activities),
+                skipped=len(self) - len(activities),
+            )
+        )
+
+    def action_reschedule(self):
+        activities = self.activity_id.exists()
+        if not activities:
+            raise UserError(
+                self.env._("Only activities and calls are rescheduled; promises keep their date.")
+            )
+        wizard = self.env["account.dunning.worklist.reschedule"].create(
+            {
+                "activity_ids": [fields.Command.set(activities.ids)],
+                "skipped": len(self) - len(activities),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reschedule"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "views": [(False, "form")],
+            "target": "new",
         }

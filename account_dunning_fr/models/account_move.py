@@ -87,6 +87,14 @@ class AccountMove(models.Model):
     dunning_dispute_note = fields.Text(
         string="Dispute Note", copy=False, tracking=True, groups=DUNNING_GROUPS
     )
+    dunning_excluded_until = fields.Date(
+        string="Excluded from Dunning Until",
+        copy=False,
+        tracking=True,
+        groups=ACCOUNTING_GROUPS,
+        help="No reminder about this invoice up to this date included; it is reminded again "
+        "from the next day, at the level its age then reaches.",
+    )
     dunning_communication_count = fields.Integer(
         compute="_compute_dunning_communication_count",
         groups=DUNNING_GROUPS,
@@ -261,7 +269,8 @@ class AccountMove(models.Model):
     @api.model
     def _dunning_dunnable_sql(self, date):
         """Condition on invoice ``m`` of customer ``p`` (its commercial entity): an open invoice
-        the dunning may remind on ``date``. It has a due date, is not disputed, its customer is
+        the dunning may remind on ``date``. It has a due date, is not disputed nor excluded up to
+        ``date``, its customer is
         not excluded from dunning in the invoice's company, it is not frozen by insolvency
         proceedings, and its escalation is not paused: by the hand-over of the customer's debt
         (agency, lawyer, court), or by what the promise and payment plan models say pauses it.
@@ -270,6 +279,7 @@ class AccountMove(models.Model):
             """(%(open)s
                 AND m.invoice_date_due IS NOT NULL
                 AND m.dunning_disputed IS NOT TRUE
+                AND (m.dunning_excluded_until IS NULL OR m.dunning_excluded_until < %(date)s)
                 AND (p.dunning_excluded ->> m.company_id::text)::boolean IS NOT TRUE
                 AND %(not_frozen)s
                 AND (p.dunning_litigation_state ->> m.company_id::text IS NULL
@@ -281,6 +291,7 @@ class AccountMove(models.Model):
             handed_over=HANDED_OVER_STATES,
             promise=self.env["account.dunning.promise"]._dunning_pause_sql(date),
             plan=self.env["account.dunning.payment.plan"]._dunning_pause_sql(),
+            date=date,
         )
 
     @api.model

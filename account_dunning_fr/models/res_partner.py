@@ -787,3 +787,8 @@ class ResPartner(models.Model):
         return self.env["account.dunning.communication"]._action_view(
             [("partner_id", "=", self.commercial_partner_id.id)]
         )
+
+    def action_dunning_followup(self):
+        """The follow-up screen of the customer (its commercial entity)."""
+        self.ensure_one()
+        return self.env["account.dunning.followup"]._open_for(self)

@@ -56,6 +56,21 @@ def open_items_sql(company, as_of):
     )
 
 
+def bucket_sql(limits, days_overdue):
+    """SQL of the bucket key (tools/ageing.py) of an item ``days_overdue`` days late."""
+    return SQL(
+        "CASE %s ELSE %s END",
+        SQL(" ").join(
+            [
+                SQL("WHEN %s <= %s THEN %s", days_overdue, last, key)
+                for key, _first, last in bucket_bounds(limits)
+                if last is not None
+            ]
+        ),
+        str(len(limits) + 1),
+    )
+
+
 def flush_receivables(env):
     """Flush what open_items_sql reads, before running it."""
     env["account.move.line"].flush_model()
@@ -191,13 +206,6 @@ class AccountDunningAgedBalance(models.TransientModel):
         self.ensure_one()
         self.line_ids.unlink()
         flush_receivables(self.env)
-        bucket = SQL(" ").join(
-            [
-                SQL("WHEN items.days_overdue <= %s THEN %s", last, key)
-                for key, _first, last in bucket_bounds(self._limits())
-                if last is not None
-            ]
-        )
         self.env.cr.execute(
             SQL(
                 """
@@ -208,14 +216,13 @@ class AccountDunningAgedBalance(models.TransientModel):
                 SELECT %(balance)s, items.company_id, items.partner_id, items.move_line_id,
                        items.move_id, items.collector_id, items.policy_id, items.level_id,
                        items.disputed, items.date_due, GREATEST(items.days_overdue, 0),
-                       CASE %(bucket)s ELSE %(last_bucket)s END, items.amount,
+                       %(bucket)s, items.amount,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM (%(items)s) AS items
                  WHERE %(filters)s
                 """,
                 balance=self.id,
-                bucket=bucket,
-                last_bucket=str(len(self._limits()) + 1),
+                bucket=bucket_sql(self._limits(), SQL("items.days_overdue")),
                 uid=self.env.uid,
                 items=open_items_sql(self.company_id, self.date),
                 filters=self._filters_sql(),

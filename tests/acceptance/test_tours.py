@@ -37,7 +37,7 @@ MANAGER_NAME = "Claire Vasseur"  # the administrator, credit manager of the comp
 NOTICE_CUSTOMER = "Boulangerie Martin SARL"  # gets a formal notice to validate
 CALL_CUSTOMER = "Garage Moreau"  # no email address: a phone call, and letters to print
 # the tours of account_dunning_fr/static/tests/tours/, registered as account_dunning_fr_tour_<name>
-TOURS = ("communications", "customer", "worklist", "configuration")
+TOURS = ("communications", "customer", "worklist", "configuration", "cockpit")
 
 
 @tagged("post_install", "-at_install")

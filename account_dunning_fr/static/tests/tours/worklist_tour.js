@@ -16,9 +16,12 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_worklist", {
         ...dunningSteps.openInvoicingApp(),
         ...dunningSteps.openDunningMenu("menu_account_dunning_worklist", "Mes recouvrements du jour"),
         {
-            content: "Filtered on my collections, due today or late",
-            trigger:
-                '.o_searchview_facet:contains("Mes recouvrements"):contains("Échu aujourd\'hui ou en retard")',
+            content: "Filtered on my collections",
+            trigger: '.o_searchview_facet:contains("Mes recouvrements"):not(:contains("Échu"))',
+        },
+        {
+            content: "and on the work due today or late",
+            trigger: '.o_searchview_facet:contains("Échu aujourd\'hui ou en retard")',
         },
         {
             content: "The call to make, with its summary in French",
