@@ -607,8 +607,10 @@ def build_demo(env, today=None, chart_template="fr", company=None, scale=1):
 
     rng = random.Random(SEED)
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
-    company = company.with_env(env)
     _ensure_french_language(env)
+    # made in French: the names and notes the records get as they are created (chatter, logs)
+    env = env(context=dict(env.context, lang=LANG))
+    company = company.with_env(env)
     _setup_company(env, company, rename)
     _ensure_chart(env, company, chart_template)
     _ensure_euro(env, company)
@@ -686,7 +688,8 @@ def main(argv=None):
             and hasattr(env["account.dunning.run"], "_run_daily")
         ):
             _logger.info("Running the daily dunning")
-            env["account.dunning.run"]._run_daily()
+            # in the language of the demo company: run names, logs and notes in French
+            env["account.dunning.run"].with_context(lang=LANG)._run_daily()
         env.flush_all()
         summary = _summary(env, result)
     # the cursor is committed on leaving the block

@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_repr, format_amount, format_date, pdf
 
+from ..tools.french import elide_before
 from ..tools.wording import WORDING_KINDS, fill_placeholders
 from .account_dunning_level import CHANNELS, PAPER_CHANNELS
 from .dunning_documents import ensure_portal_tokens, partner_identifiers
@@ -243,15 +244,15 @@ class AccountDunningCommunication(models.Model):
     email_status = fields.Selection(
         [
             ("ready", "Queued"),
-            ("sent", "Sent"),
+            ("sent", "Email Sent"),
             ("bounce", "Bounced"),
             ("exception", "Exception"),
-            ("canceled", "Cancelled"),
+            ("canceled", "Email Cancelled"),
         ],
         compute="_compute_email_status",
         store=True,
     )
-    email_failure = fields.Char(compute="_compute_email_status", store=True)
+    email_failure = fields.Char(compute="_compute_email_failure")
     failure_reason = fields.Text(readonly=True, copy=False)
     validated_uid = fields.Many2one("res.users", string="Validated By", readonly=True, copy=False)
     background_uid = fields.Many2one(
@@ -409,10 +410,32 @@ class AccountDunningCommunication(models.Model):
                 lambda n: n.notification_type == "email"
             ).mapped("notification_status")
             comm.email_status = max(statuses, key=rank.get) if statuses else False
+
+    @api.depends_context("lang")
+    @api.depends(
+        "mail_message_id.notification_ids.notification_status",
+        "mail_message_id.notification_ids.failure_type",
+        "mail_message_id.notification_ids.failure_reason",
+    )
+    def _compute_email_failure(self):
+        """Why the email did not leave or came back, in the reader's language: the mail
+        queue's own words when it gave some, else its kind of failure (never the technical
+        code such as ``mail_smtp``)."""
+        notifications = self.env["mail.notification"]
+        kinds = dict(notifications._fields["failure_type"]._description_selection(self.env))
+        for comm in self:
             failure = comm.mail_message_id.notification_ids.filtered(
                 lambda n: n.notification_status in ("bounce", "exception")
             )[:1]
-            comm.email_failure = failure.failure_reason or failure.failure_type or False
+            if not failure:
+                comm.email_failure = False
+                continue
+            kind = failure.failure_type != "unknown" and kinds.get(failure.failure_type)
+            reason = " ".join(filter(None, [kind, failure.failure_reason]))
+            comm.email_failure = self.env._(
+                "The email could not be delivered: %(reason)s",
+                reason=reason or self.env._("unknown error"),
+            )
 
     @api.depends_context("lang")
     @api.depends(
@@ -984,6 +1007,39 @@ class AccountDunningCommunication(models.Model):
         body = Markup("<p>%s</p>") % reason
         self._message_log_batch(dict.fromkeys(self.ids, body))
 
+    def _get_payment_means(self, bank):
+        """{"transfer", "cheque": the sentence of each way to pay} of the letter, in the
+        environment's language, the French "de" elided before the payee ("à l'ordre
+        d'Atelier Dupont")."""
+        self.ensure_one()
+        company, lang = self.company_id, self.env.lang
+        means = {}
+        if bank:
+            holder = bank.partner_id.name or company.name
+            values = {"creditor": holder, "iban": bank.acc_number, "bic": bank.bank_bic}
+            text = (
+                self.env._(
+                    "By bank transfer to %(creditor)s, IBAN %(iban)s, BIC %(bic)s, quoting the "
+                    "payment reference of each invoice.",
+                    **values,
+                )
+                if bank.bank_bic
+                else self.env._(
+                    "By bank transfer to %(creditor)s, IBAN %(iban)s, quoting the payment "
+                    "reference of each invoice.",
+                    **values,
+                )
+            )
+            means["transfer"] = elide_before(text, holder, lang)
+        text = self.env._(
+            "By cheque payable to %(creditor)s, sent to the address above with the reference "
+            "%(reference)s.",
+            creditor=company.name,
+            reference=self.name,
+        )
+        means["cheque"] = elide_before(text, company.name, lang)
+        return means
+
     def _states_penalties(self):
         """A firm reminder or formal notice sent to the customer states the penalties (phone
         calls and hand-overs are tasks of the collector)."""
@@ -1093,6 +1149,10 @@ class AccountDunningCommunication(models.Model):
         comms = self.sudo().filtered(lambda comm: comm.mail_message_id and comm.channel == "email")
         if not comms:
             return
+        # noted in the company's language (the queue runs as a scheduler user), as the run is
+        langs = set(comms.company_id.partner_id.mapped("lang"))
+        if len(langs) == 1:
+            comms = comms.with_context(lang=langs.pop() or self.env.lang)
         notifications = (
             self.env["mail.notification"]
             .sudo()
@@ -1138,18 +1198,20 @@ class AccountDunningCommunication(models.Model):
             returned._log_evidence(bounced=True)
 
     def _get_email_failure_reason(self, notification):
-        """Why the email of the communication did not reach the customer, readable."""
+        """Why the email of the communication did not reach the customer, readable, in the
+        company's language (the mail queue that finds it runs as a scheduler user)."""
         self.ensure_one()
-        types = dict(notification._fields["failure_type"]._description_selection(self.env))
+        env = self.with_context(lang=self.company_id.partner_id.lang or self.env.lang).env
+        types = dict(notification._fields["failure_type"]._description_selection(env))
         detail = notification.failure_reason or notification.mail_mail_id.failure_reason
         kind = types.get(notification.failure_type) or ""
         if notification.notification_status == "bounce":
-            return self.env._(
+            return env._(
                 "The email to %(email)s bounced: %(detail)s",
                 email=self.recipient_id.email or "",
                 detail=detail or kind,
             )
-        return self.env._(
+        return env._(
             "The mail queue could not send the email to %(email)s: %(detail)s",
             email=self.recipient_id.email or "",
             detail=" ".join(part for part in (kind, detail) if part),
@@ -1350,6 +1412,7 @@ class AccountDunningCommunication(models.Model):
                     "creditor_identifiers": partner_identifiers(env, company.partner_id),
                     "debtor_identifiers": partner_identifiers(env, partner),
                     "bank": bank,
+                    "payment_means": comm._get_payment_means(bank),
                     "total_claim": total_claim,
                     # firm documents list the other open invoices, for information
                     "other_invoices": (

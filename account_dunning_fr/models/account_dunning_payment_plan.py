@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
+from ..tools.french import elide_before
 from .dunning_feedback import done_notification
 from .dunning_rights import check_dunning_manager
 from .res_partner import HANDED_OVER_STATES, LITIGATION_STATES
@@ -59,7 +60,7 @@ class AccountDunningPaymentPlan(models.Model):
             ("active", "Active"),
             ("completed", "Completed"),
             ("breached", "Breached"),
-            ("cancelled", "Cancelled"),
+            ("cancelled", "Plan Cancelled"),
         ],
         required=True,
         default="draft",
@@ -493,7 +494,11 @@ class AccountDunningPaymentPlan(models.Model):
                 reference=self.name,
             )
         )
-        texts["payment_means"] = means
+        # "à l'ordre d'Atelier Dupont", "au profit de Société X"
+        texts["payment_means"] = [
+            elide_before(elide_before(text, bank.partner_id.name, env.lang), creditor, env.lang)
+            for text in means
+        ]
         contract_date = format_date(env, self.signed_date or self.start_date or today)
         texts["place_date"] = (
             env._(

@@ -53,9 +53,12 @@ class AccountDunningPenaltyClause(models.Model):
         help="ECB rate + 10 points is the statutory rate (L441-10). Any other rate is "
         "contractual and never applies below three times the legal interest rate.",
     )
-    margin = fields.Float(string="Margin (points)", default=STATUTORY_MARGIN, digits=(16, 4))
-    multiple = fields.Float(default=3.0, digits=(16, 4))
-    fixed_rate = fields.Float(string="Annual Rate (%)", digits=(16, 4))
+    # rates, points and multiples: never added up in grouped lists
+    margin = fields.Float(
+        string="Margin (points)", default=STATUTORY_MARGIN, digits=(16, 4), aggregator=None
+    )
+    multiple = fields.Float(default=3.0, digits=(16, 4), aggregator=None)
+    fixed_rate = fields.Float(string="Annual Rate (%)", digits=(16, 4), aggregator=None)
     creditor_category = fields.Selection(
         [
             ("other", "Other cases (the creditor is a company)"),

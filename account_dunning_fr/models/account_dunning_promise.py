@@ -49,7 +49,7 @@ class AccountDunningPromise(models.Model):
         default=3, help="Days after the promised date before the promise counts as broken."
     )
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        [("open", "Pending"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
         required=True,
         default="open",
         tracking=True,

@@ -49,7 +49,10 @@ class AccountDunningRate(models.Model):
         tracking=True,
         help="First day of the semester: 1 January or 1 July.",
     )
-    rate = fields.Float(string="Rate (%)", required=True, digits=(16, 4), tracking=True)
+    # a percentage: never added up in grouped lists
+    rate = fields.Float(
+        string="Rate (%)", required=True, digits=(16, 4), tracking=True, aggregator=None
+    )
     semester = fields.Char(compute="_compute_semester", store=True)
     note = fields.Char(help="Source of the figure (e.g. the decree publishing it).")
 

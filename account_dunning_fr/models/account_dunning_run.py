@@ -84,10 +84,15 @@ class AccountDunningRun(models.Model):
         ),
     ]
 
-    @api.depends("date")
+    @api.depends("date", "company_id")
     def _compute_name(self):
+        """ "Relances du 01/12/2026": a stored name, made by a person or by the scheduler, in
+        the company's language."""
         for run in self:
-            run.name = self.env._("Dunning of %(date)s", date=run.date) if run.date else False
+            env = run.with_context(lang=run.company_id.partner_id.lang or self.env.lang).env
+            run.name = (
+                env._("Dunning of %(date)s", date=format_date(env, run.date)) if run.date else False
+            )
 
     def _compute_counts(self):
         groups = self.env["account.dunning.communication"]._read_group(
@@ -894,7 +899,9 @@ class AccountDunningRun(models.Model):
         busy = self.env["res.company"]
         for company in todo:
             try:
-                run = self._get_today_run(company, today)
+                run = self.with_context(**self._get_scheduled_context(company))._get_today_run(
+                    company, today
+                )
             except UserError as error:  # another transaction computes the company
                 _logger.info("Dunning of %s postponed: %s", company.name, error)
                 busy |= company
@@ -943,6 +950,14 @@ class AccountDunningRun(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
+    def _get_scheduled_context(self, company):
+        """The context of the scheduled work of ``company``: its language, so that what the
+        scheduler writes (run names and logs, notes, tracking) reads in the company's language
+        rather than in the scheduler user's. A person's click keeps the person's language."""
+        lang = company.partner_id.lang
+        return {"lang": lang} if lang and self.env.context.get("cron_id") else {}
+
+    @api.model
     def _cron_check_commitments(self):
         """Daily: promises kept or broken, payment plans completed or breached, credit holds
         of customers over their limit; company by company, one failing company does not stop
@@ -952,9 +967,9 @@ class AccountDunningRun(models.Model):
         for company in companies:
             try:
                 with self.env.cr.savepoint():
-                    self.with_company(company)._check_commitments(
-                        company, fields.Date.context_today(self)
-                    )
+                    self.with_company(company).with_context(
+                        **self._get_scheduled_context(company)
+                    )._check_commitments(company, fields.Date.context_today(self))
             except (UserError, ValidationError) as error:
                 _logger.warning("Dunning commitments of %s not checked: %s", company.name, error)
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)

@@ -40,8 +40,12 @@ class AccountDunningSend(models.AbstractModel):
     def _send_communications(self, communications):
         """Send ``communications`` in the company of each: what sending decides for the
         customer (the credit hold of a level) is decided for that company."""
+        Run = self.env["account.dunning.run"]
         for company, comms in communications.grouped("company_id").items():
-            self.with_company(company)._send_batch(comms.with_company(company))
+            context = Run._get_scheduled_context(company)
+            self.with_company(company).with_context(**context)._send_batch(
+                comms.with_company(company).with_context(**context)
+            )
 
     @api.model
     def _send_batch(self, comms):
