@@ -364,3 +364,37 @@ EOF
 }
 
 odoo() { "$PY" -m odoo -c "$ODOO_CONF" "$@"; }
+
+# --- README.rst of the addon --------------------------------------------------------------------
+
+# OCA's oca-gen-addon-readme (devtools/oca_readme) on the addon in $1 (default: the checkout's):
+# README.rst and static/description/index.html from the manifest and the readme/ fragments, with
+# the arguments of OCA's pre-commit hook (the source digest kept, so that a manifest change
+# that does not show in the README, such as a new data file, leaves it as it is).
+gen_addon_readme() {
+    local addon_dir="${1:-$ROOT/account_dunning_fr}"
+    (cd "$ROOT" && "$PY" -m devtools.oca_readme.gen_addon_readme --org-name=account-dunning-fr \
+        --repo-name=account_dunning_fr --branch=18.0 --keep-source-digest --addon-dir="$addon_dir")
+}
+
+# Whether the committed README.rst and index.html are the ones generated from the manifest and
+# the readme/ fragments (generated again in a temporary copy, the checkout left as it is).
+check_addon_readme() {
+    local tmp rc=0 src="$ROOT/account_dunning_fr"
+    tmp="$(mktemp -d)"
+    local dst="$tmp/account_dunning_fr"
+    mkdir -p "$dst/static/description"
+    cp -r "$src/__manifest__.py" "$src/readme" "$dst/"
+    [ -f "$src/README.rst" ] && cp "$src/README.rst" "$dst/"
+    [ -f "$src/static/description/index.html" ] && cp "$src/static/description/index.html" "$dst/static/description/"
+    if gen_addon_readme "$dst" >"$tmp/gen.log" 2>&1; then
+        diff -u "$src/README.rst" "$dst/README.rst" || rc=1
+        cmp -s "$src/static/description/index.html" "$dst/static/description/index.html" \
+            || { say "static/description/index.html differs from the generated one"; rc=1; }
+        [ $rc = 0 ] || say "README.rst or index.html is not generated from account_dunning_fr/readme/: run bin/readme"
+    else
+        cat "$tmp/gen.log" >&2; rc=1
+    fi
+    rm -rf "$tmp"
+    return $rc
+}
