@@ -57,6 +57,7 @@
         "reports/account_dunning_claim_declaration_reports.xml",
         "reports/account_dunning_claim_declaration_templates.xml",
     ],
+    "demo": ["demo/account_dunning_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "account_dunning_fr/static/src/scss/report_dunning.scss",
