@@ -58,6 +58,7 @@
         "reports/account_dunning_claim_declaration_templates.xml",
         "wizards/account_dunning_followup_views.xml",
     ],
+    "demo": ["demo/account_dunning_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "account_dunning_fr/static/src/scss/report_dunning.scss",

@@ -37,6 +37,7 @@ PKGS_BUILD="build-essential libpq-dev libldap2-dev libsasl2-dev"
 PKGS_WKHTMLTOPDF="libxrender1 libxext6 libfontconfig1 fonts-dejavu-core"
 PKGS_TESTS="poppler-utils chromium"  # pdftotext/pdffonts/pdftoppm; the browser of the tours
 PKGS_TOOLS="curl"                    # bin/demo waits for its server; the Odoo download
+PKGS_NODE="nodejs npm"               # prettier (XML) of the pre-commit checks, run by bin/test
 
 _python_version() { python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
 
@@ -51,6 +52,8 @@ _pkg_present() {  # $1: a Debian package name
         poppler-utils) command -v pdftotext >/dev/null && command -v pdffonts >/dev/null \
             && command -v pdftoppm >/dev/null && return 0 ;;
         curl) command -v curl >/dev/null && return 0 ;;
+        nodejs) command -v node >/dev/null && return 0 ;;
+        npm) command -v npm >/dev/null && return 0 ;;
         python3*-venv) python3 -c 'import ensurepip' >/dev/null 2>&1 && return 0 ;;
     esac
     if command -v dpkg-query >/dev/null; then
@@ -104,7 +107,7 @@ ensure_system_packages() {
 # (bin/demo and bin/test ask for each step's packages; the build dependencies only when they
 # install Odoo's requirements).
 project_system_packages() {
-    echo "$PKGS_TOOLS $PKGS_WKHTMLTOPDF $PKGS_TESTS $(_python_build_packages)"
+    echo "$PKGS_TOOLS $PKGS_WKHTMLTOPDF $PKGS_TESTS $PKGS_NODE $(_python_build_packages)"
 }
 
 _python_build_packages() {  # what pip needs to build Odoo's requirements with python3
@@ -189,6 +192,28 @@ ensure_python() {
         _pip install --ignore-installed --no-deps "$(grep -E '^ruff==' "$ROOT/requirements.txt")"
     fi
     export PATH="$VENV/bin:$PATH"
+}
+
+# --- Node.js tools of the pre-commit checks ---------------------------------------------------
+
+NODE_DIR="$LOCAL/node"
+
+# The versions pinned in package.json and package-lock.json (prettier and its XML plugin),
+# installed with "npm ci" in .local/node; puts their commands first in the PATH.
+ensure_node_tools() {
+    # shellcheck disable=SC2086  # a list of package names
+    ensure_system_packages $PKGS_NODE
+    local stamp="$NODE_DIR/.package-lock"
+    local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -x "$NODE_DIR/node_modules/.bin/prettier" ]; then
+        say "Installing the pinned Node.js tools from package-lock.json in .local/node (npm ci)"
+        mkdir -p "$NODE_DIR"
+        cp "$ROOT/package.json" "$ROOT/package-lock.json" "$NODE_DIR/"
+        (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error >"$LOCAL/npm.log" 2>&1) \
+            || { tail -n 20 "$LOCAL/npm.log"; die "npm ci failed (log: .local/npm.log)"; }
+        echo "$want" > "$stamp"
+    fi
+    export PATH="$NODE_DIR/node_modules/.bin:$PATH"
 }
 
 # --- wkhtmltopdf with patched Qt --------------------------------------------------------------
@@ -364,3 +389,37 @@ EOF
 }
 
 odoo() { "$PY" -m odoo -c "$ODOO_CONF" "$@"; }
+
+# --- README.rst of the addon --------------------------------------------------------------------
+
+# OCA's oca-gen-addon-readme (devtools/oca_readme) on the addon in $1 (default: the checkout's):
+# README.rst and static/description/index.html from the manifest and the readme/ fragments, with
+# the arguments of OCA's pre-commit hook (the source digest kept, so that a manifest change
+# that does not show in the README, such as a new data file, leaves it as it is).
+gen_addon_readme() {
+    local addon_dir="${1:-$ROOT/account_dunning_fr}"
+    (cd "$ROOT" && "$PY" -m devtools.oca_readme.gen_addon_readme --org-name=account-dunning-fr \
+        --repo-name=account_dunning_fr --branch=18.0 --keep-source-digest --addon-dir="$addon_dir")
+}
+
+# Whether the committed README.rst and index.html are the ones generated from the manifest and
+# the readme/ fragments (generated again in a temporary copy, the checkout left as it is).
+check_addon_readme() {
+    local tmp rc=0 src="$ROOT/account_dunning_fr"
+    tmp="$(mktemp -d)"
+    local dst="$tmp/account_dunning_fr"
+    mkdir -p "$dst/static/description"
+    cp -r "$src/__manifest__.py" "$src/readme" "$dst/"
+    [ -f "$src/README.rst" ] && cp "$src/README.rst" "$dst/"
+    [ -f "$src/static/description/index.html" ] && cp "$src/static/description/index.html" "$dst/static/description/"
+    if gen_addon_readme "$dst" >"$tmp/gen.log" 2>&1; then
+        diff -u "$src/README.rst" "$dst/README.rst" || rc=1
+        cmp -s "$src/static/description/index.html" "$dst/static/description/index.html" \
+            || { say "static/description/index.html differs from the generated one"; rc=1; }
+        [ $rc = 0 ] || say "README.rst or index.html is not generated from account_dunning_fr/readme/: run bin/readme"
+    else
+        cat "$tmp/gen.log" >&2; rc=1
+    fi
+    rm -rf "$tmp"
+    return $rc
+}
