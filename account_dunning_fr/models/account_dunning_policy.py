@@ -155,3 +155,16 @@ class AccountDunningPolicy(models.Model):
             b2c=defaults["b2c"].id if defaults["b2c"] else None,
             b2b=defaults["b2b"].id if defaults["b2b"] else None,
         )
+
+    @api.model
+    def _get_partner_policies(self, partners, company):
+        """{commercial partner id: policy} that applies in ``company`` to ``partners``, as
+        ``_partner_policy_sql`` decides it, in one query."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT p.id, %(policy)s FROM res_partner p WHERE p.id = ANY(%(ids)s)",
+                policy=self._partner_policy_sql(company, "p"),
+                ids=partners.commercial_partner_id.ids,
+            )
+        )
+        return {partner_id: self.browse(policy_id) for partner_id, policy_id in rows}

@@ -123,10 +123,13 @@ class AccountDunningFollowup(models.TransientModel):
             )
 
     def _compute_policy_id(self):
-        for followup in self:
-            followup.policy_id = followup.partner_id.with_company(
-                followup.company_id
-            )._get_dunning_policy()
+        Policy = self.env["account.dunning.policy"]
+        for company, followups in self.grouped("company_id").items():
+            policies = Policy._get_partner_policies(followups.partner_id, company)
+            for followup in followups:
+                followup.policy_id = policies.get(
+                    followup.partner_id.commercial_partner_id.id, Policy
+                )
 
     def _compute_history(self):
         call_type = self.env.ref(CALL_TYPE)
