@@ -60,7 +60,7 @@ class TestOpenItems(DunningCase):
         cls._register_payment(cls.inv["paid"], 300.0)
         with freeze_time(TODAY):
             cls.inv["reversed"]._reverse_moves(cancel=True)
-            cls.inv["penalty"] = cls.env["account.move"]._dunning_create_penalty_invoices(
+            cls.inv["penalty"] = cls.env["account.dunning.penalty.charge"]._create_penalty_invoices(
                 cls.inv["late"], TODAY
             )
             cls.inv["penalty"].action_post()

@@ -270,7 +270,7 @@ class AccountDunningFollowup(models.TransientModel):
         rows = [row for row in run._select_candidates() if row["move_id"] in moves.ids]
         notes = []
         communications = run._create_communications(rows, notes=notes)
-        Run._update_next_dates(self.company_id, moves.ids)
+        self.env["account.move"]._dunning_update_next_dates(self.company_id, moves.ids)
         if not communications:
             names = set(moves.mapped("name"))
             notes += run._describe_skipped(
@@ -490,7 +490,9 @@ class AccountDunningFollowupLine(models.TransientModel):
 
     def action_dispute(self):
         """Flag the invoice disputed, then ask for the reason."""
-        self.move_id.action_dunning_set_dispute()
+        if self.move_id.move_type != "out_invoice":
+            raise UserError(self.env._("Only customer invoices can be disputed."))
+        self.move_id.dunning_disputed = True
         return self._action_edit_invoice(self.env._("Dispute"))
 
     def action_exclude(self):

@@ -12,4 +12,4 @@ def migrate(cr, version):
     companies = env["res.company"].search([])
     companies._dunning_create_default_policy()
     for company in companies:
-        env["account.dunning.run"]._update_next_dates(company)
+        env["account.move"]._dunning_update_next_dates(company)
