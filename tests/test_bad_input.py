@@ -187,8 +187,7 @@ class TestBadInput(DunningCase):
         self.assertEqual(comms.level_id, self.level_courtesy)
         self._deletion_refused(
             self.policy.with_env(self.fr),
-            "La politique de relance Test policy a été utilisée par 2 communication(s), "
-            "2 facture(s)",
+            "La politique de relance Test policy a été utilisée par 2 relance(s), 2 facture(s)",
             "Archivez-la",
         )
         self.policy.active = False  # what the message offers

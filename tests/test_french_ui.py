@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
+from odoo.addons.account_dunning_fr.tools.french import elide_before
 from odoo.tests import tagged
 
 from .common import TODAY, DunningCase
@@ -196,6 +197,33 @@ class TestFrenchUi(DunningCase):
             [("date_start", ">=", date(2031, 1, 1))], ["kind"], ["kind"]
         )["groups"]
         self.assertNotIn("rate", groups[0])
+
+    def test_elision_rule(self):
+        cases = [
+            (
+                "Par chèque à l'ordre de Atelier Dupont SAS.",
+                "Atelier Dupont SAS",
+                "fr_FR",
+                "Par chèque à l'ordre d'Atelier Dupont SAS.",
+            ),
+            (
+                "au profit de Éditions Lumière",
+                "Éditions Lumière",
+                "fr_BE",
+                "au profit d'Éditions Lumière",
+            ),
+            ("à l'ordre de Société X", "Société X", "fr_FR", "à l'ordre de Société X"),
+            (
+                "à l'ordre de Hôtel du Parc SAS",
+                "Hôtel du Parc SAS",
+                "fr_FR",
+                "à l'ordre de Hôtel du Parc SAS",
+            ),
+            ("By cheque payable to Atelier", "Atelier", "en_US", "By cheque payable to Atelier"),
+            ("Ce que Orange demande", "Orange", "fr_FR", "Ce qu'Orange demande"),
+        ]
+        for text, name, lang, expected in cases:
+            self.assertEqual(elide_before(text, name, lang), expected)
 
 
 @tagged("post_install", "-at_install")
