@@ -319,10 +319,14 @@ class AccountDunningSend(models.AbstractModel):
 
     @api.model
     def _schedule_activities(self, comms):
-        """The collector's task of each phone call or hand-over to litigation, due today:
-        core's ``activity_schedule``, whose summary and note are one per call, hence one call
-        per communication."""
+        """The collector's task of each phone call or hand-over to litigation, due today, with
+        the values core's ``activity_schedule`` gives (automated, on the communication), but
+        in one ``create`` for the batch: ``activity_schedule`` takes one summary for all its
+        records, and each task names its customer and amount."""
         today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get(comms._name).id
+        types = {channel: self.env.ref(xmlid) for channel, xmlid in ACTIVITY_TYPES.items()}
+        vals_list = []
         for comm in comms:
             amount = format_amount(self.env, comm.amount_balance, comm.currency_id)
             if comm.channel == "phone":
@@ -343,10 +347,16 @@ class AccountDunningSend(models.AbstractModel):
                 ),
                 comm.level_id.note or "",
             )
-            comm.activity_schedule(
-                ACTIVITY_TYPES[comm.channel],
-                date_deadline=today,
-                summary=summary,
-                note=note,
-                user_id=(comm.collector_id or self.env.user).id,
+            vals_list.append(
+                {
+                    "activity_type_id": types[comm.channel].id,
+                    "summary": summary,
+                    "note": note,
+                    "automated": True,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": comm.id,
+                    "user_id": (comm.collector_id or self.env.user).id,
+                }
             )
+        self.env["mail.activity"].create(vals_list)
