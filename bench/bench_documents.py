@@ -94,7 +94,7 @@ def main():
         customers = args.letters + args.letters // 5
         build_dataset(env, customers, customers * 6, today)
         run = env["account.dunning.run"].create({"company_id": env.company.id, "date": today})
-        comms = run._compute_communications()[: args.letters]
+        comms = run._generate_communications()[: args.letters]
         cr.commit()
         print(
             f"Dataset: {customers} customers, {len(comms)} communications to print "

@@ -286,7 +286,7 @@ def main():
         run = env["account.dunning.run"].create({"company_id": env.company.id, "date": today})
         cr.commit()
         print("One full dunning run:")
-        comms = measure("compute", run._compute_communications)
+        comms = measure("compute", run._generate_communications)
         cr.commit()
         print(
             f"           {len(comms)} communications, "

@@ -57,7 +57,7 @@ class TestSending(DunningCase):
     def _compute(self, run):
         """The run's computation only: its communications, none sent yet."""
         with freeze_time(run.date):
-            return run._compute_communications()
+            return run._generate_communications()
 
     def _three_levels(self):
         """Invoices of three customers that reach, on TODAY, Reminder 1 (email), Reminder 2

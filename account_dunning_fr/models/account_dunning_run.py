@@ -137,7 +137,7 @@ class AccountDunningRun(models.Model):
         )
         created = self.env["account.dunning.communication"]
         for run in self:
-            created |= run._compute_communications()
+            created |= run._generate_communications()
         pending = (self.communication_ids | waiting).filtered(lambda comm: comm.state == "to_send")
         summary = self.env._(
             "%(runs)s run(s) computed: %(count)s communication(s) created, %(drafts)s of them "
@@ -210,7 +210,7 @@ class AccountDunningRun(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self._compute_communications()
+                self._generate_communications()
         except Exception as error:  # any error of one company: recorded on its run
             _logger.exception("Dunning of %s failed", self.company_id.name)
             self.env.invalidate_all()
@@ -234,7 +234,7 @@ class AccountDunningRun(models.Model):
             return False
         return True
 
-    def _compute_communications(self):
+    def _generate_communications(self):
         """Create the communications of the run: set-based, idempotent.
 
         Invoices already held by a pending communication are skipped, and an invoice never

@@ -92,7 +92,7 @@ class TestTours(HttpCase):
         run = Run.with_company(cls.company).create(
             {"company_id": cls.company.id, "date": cls.today}
         )
-        run._compute_communications()
+        run._generate_communications()
         run.action_compute()
         # more than the company sends during a click: the scheduled action sends the rest, batch
         # after batch (each call one batch, as the cron runner calls it while work remains)
