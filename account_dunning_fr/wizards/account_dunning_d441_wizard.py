@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from ..models.report_dunning_d441 import D441_BUCKETS, LEGAL_TERM_DAYS
+from ..report.report_dunning_d441 import D441_BUCKETS, LEGAL_TERM_DAYS
 
 COLUMNS = [*D441_BUCKETS, "total"]
 

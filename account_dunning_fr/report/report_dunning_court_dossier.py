@@ -7,9 +7,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.dunning_documents import partner_identifiers
+from ..models.dunning_legal_forms import legal_identity_lines
 from ..tools.legal_forms import COMMERCIAL_COURT, JUDICIAL_COURT, court_kind
-from .dunning_documents import partner_identifiers
-from .dunning_legal_forms import legal_identity_lines
 
 # Claims up to this amount may go through the simplified procedure (CPCE L125-1).
 SIMPLIFIED_PROCEDURE_LIMIT = 5000.0

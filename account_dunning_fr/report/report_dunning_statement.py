@@ -8,8 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..models.dunning_documents import ageing_labels
 from ..tools.ageing import AGEING_BUCKETS, ageing_bucket, residual_at_sql
-from .dunning_documents import ageing_labels
 
 
 class ReportDunningStatement(models.AbstractModel):

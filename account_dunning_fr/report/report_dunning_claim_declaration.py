@@ -6,9 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .dunning_documents import partner_identifiers
-from .dunning_legal_forms import legal_identity_lines
-from .res_partner import CLAIM_DECLARATION_MONTHS
+from ..models.dunning_documents import partner_identifiers
+from ..models.dunning_legal_forms import legal_identity_lines
+from ..models.res_partner import CLAIM_DECLARATION_MONTHS
 
 
 class ReportDunningClaimDeclaration(models.AbstractModel):
