@@ -42,6 +42,17 @@ class TestMigration14(DunningCase):
             ]
         )
         own = template.copy({"name": "Our own reminder"})
+        # the firm one was edited by the user after its installation
+        old.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_template SET write_date = create_date + interval '3 days' WHERE id = %s",
+                old[2].id,
+            )
+        )
+        old.invalidate_recordset(["write_date"])
+        edited_level = self.level_call
+        edited_level.mail_template_id = old[2]
         self.level_courtesy.mail_template_id = old[0]
         self.level_1.mail_template_id = old[1]
         self.level_2.mail_template_id = own
@@ -58,8 +69,9 @@ class TestMigration14(DunningCase):
         self.assertEqual(self.level_1.mail_template_id, template)
         self.assertEqual(notice.mail_template_id, template)
         self.assertEqual(self.level_2.mail_template_id, own, "a user's template stays")
-        self.assertFalse(old.exists(), "the four shipped templates are gone")
-        for name in OLD_TEMPLATES:
+        self.assertEqual(old.exists(), old[2], "the shipped templates are gone, not one edited")
+        self.assertEqual(edited_level.mail_template_id, old[2], "an edited template stays in use")
+        for name in ("courtesy", "reminder", "formal_notice"):
             self.assertFalse(
                 self.env.ref(f"account_dunning_fr.mail_template_dunning_{name}", False)
             )
