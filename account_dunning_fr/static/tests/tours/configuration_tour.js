@@ -130,8 +130,14 @@ registry.category("web_tour.tours").add("account_dunning_fr_tour_configuration",
             content: "The levels of both shipped policies, grouped by policy",
             trigger: '.o_group_name:contains("Relance des particuliers")',
         },
-        // the company's form: its breadcrumb is the company's name
-        ...dunningSteps.openDunningConfigMenu("menu_account_dunning_wording", "Mentions légales", ""),
+        // the company's form: its breadcrumb is the company's name (the only one: the menu opens it)
+        ...dunningSteps
+            .openDunningConfigMenu("menu_account_dunning_wording", "Mentions légales")
+            .slice(0, -1),
+        {
+            content: "The legal wording opens on the company's own form",
+            trigger: '.o_control_panel .o_breadcrumb:contains("Atelier Dupont")',
+        },
         {
             content: "The company's legal wording for consumers",
             trigger: '.o_form_view label:contains("Fondement juridique (consommateurs)")',
