@@ -638,8 +638,10 @@ class AccountDunningRun(models.Model):
             "recipient_id": recipient.id,
             "collector_id": partner.dunning_collector_id.id,
             "level_id": level.id,
+            "policy_id": level.policy_id.id,
             "channel": channel,
             "email_missing": email_missing,
+            "address_missing": address_missing,
             "currency_id": currency_id,
             "amount_credit": credit,
             "state": "to_send" if level.auto_send and not address_missing else "draft",
@@ -649,26 +651,28 @@ class AccountDunningRun(models.Model):
         """Create the run's communications (``_prepare_communication_vals``) in one batched
         ORM ``create``, without chatter message, follower or tracking (the evidence is logged
         when a communication is sent). Their lines come next (``_insert_lines``), with their
-        totals: created with totals of zero, which are not computed from no line."""
+        totals."""
         # Made by the run only (users cannot create communications): the right to compute
         # the run is the right to make its communications.
         self.check_access("write")
         Communication = self.env["account.dunning.communication"]
-        totals = dict.fromkeys(
-            [
-                "invoice_count",
-                "amount_due",
-                "amount_balance",
-                "amount_interest",
-                "amount_indemnity",
-            ],
-            0,
-        )
         created = (
             Communication.sudo()
             .with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
-            .create([dict(totals, is_courtesy=False, **vals) for vals in vals_list])
+            .create(vals_list)
         )
+        # Not computed at the next flush, which would cost a second pass and an UPDATE: the
+        # stored computed fields that the values give (the run read what they depend on), the
+        # email status (no email yet), and the totals, which ``_insert_lines`` sets from the
+        # lines it inserts.
+        fields_ = Communication._fields
+        not_computed = {
+            *(fields_[fname] for vals in vals_list for fname in vals if fields_[fname].compute),
+            fields_["email_status"],
+            *Communication.pool.field_computed[fields_["amount_due"]],
+        }
+        for field in not_computed:
+            self.env.remove_to_compute(field, created)
         return Communication.browse(created.ids)
 
     def _get_penalties(self, groups):
