@@ -314,26 +314,31 @@ class AccountDunningPenaltyClause(models.Model):
         charged = self.env["account.dunning.penalty.charge"]._get_charged(invoices)
         notices = self._get_formal_notice_dates(invoices)
         rates = self.env["account.dunning.rate"]._get_rate_table()
+        semester_rates = {}  # {(clause id, semester start): rate}: a few per run, asked per invoice
         result = {}
         for move in invoices:
             clause = clauses.get(move.id)
-            partner = move.commercial_partner_id
             if not clause or move.dunning_disputed:
                 continue  # disputed: nothing claimable accrues
+            # Each value read once: the loop runs over every reminded invoice of the day.
+            partner, currency = move.commercial_partner_id, move.currency_id
+            due, invoice_date, payment_state = (
+                move.invoice_date_due,
+                move.invoice_date,
+                move.payment_state,
+            )
             # Insolvency proceedings: interest stops at the opening judgment (L622-28), the
             # indemnity is owed if the invoice was late at the judgment; nothing accrues while
             # the judgment date is unknown; a claim born after it accrues normally (L622-17).
             proceedings = partner.dunning_insolvency_state, partner.dunning_insolvency_judgment_date
-            stop = interest_stop_date(*proceedings, move.invoice_date)
-            if is_frozen_claim(*proceedings, move.invoice_date) and (
-                not stop or stop < move.invoice_date_due
-            ):
+            stop = interest_stop_date(*proceedings, invoice_date)
+            if is_frozen_claim(*proceedings, invoice_date) and (not stop or stop < due):
                 continue
             move_payments = [(day, amount) for day, amount, _refund in payments.get(move.id, [])]
             credited = sum(amount for _day, amount, refund in payments.get(move.id, []) if refund)
             if (
-                move.payment_state == "reversed"
-                or move.currency_id.compare_amounts(credited, move.amount_total) >= 0
+                payment_state == "reversed"
+                or currency.compare_amounts(credited, move.amount_total) >= 0
             ):
                 continue  # cancelled by a full credit note: never owed
             # A consumer (not a company, or set as such) owes interest at the legal rate from
@@ -342,36 +347,40 @@ class AccountDunningPenaltyClause(models.Model):
             if consumer and not clause.consumer:
                 clause = move.company_id.dunning_consumer_clause_id or clause
             end = as_of
-            if move.payment_state in ("paid", "in_payment", "reversed") and move_payments:
+            if payment_state in ("paid", "in_payment", "reversed") and move_payments:
                 end = min(as_of, move_payments[-1][0])  # paid late: figures final at payment
-            if end <= move.invoice_date_due:
+            if end <= due:
                 continue  # paid on time
-            start = move.invoice_date_due + timedelta(days=1)
+            start = due + timedelta(days=1)
             if consumer:
                 notice = notices.get(move.id)
                 start = max(start, notice + timedelta(days=1)) if notice else None
             charged_until, indemnity_charged = charged.get(move.id, (None, False))
 
             def rate_of(semester, clause=clause):
-                return clause._rate_for_semester(rates, semester)
+                key = clause.id, semester
+                if key not in semester_rates:
+                    semester_rates[key] = clause._rate_for_semester(rates, semester)
+                return semester_rates[key]
 
-            late = end > move.invoice_date_due
+            late = end > due
             end = min(end, stop) if stop else end
             segments, interest = [], 0.0
             if start and start <= end:
-                segments = interest_segments(start, end, move.amount_total, move_payments, rate_of)
-                interest = move.currency_id.round(sum(seg["interest"] for seg in segments))
+                amount_total = move.amount_total
+                segments = interest_segments(start, end, amount_total, move_payments, rate_of)
+                interest = currency.round(sum(seg["interest"] for seg in segments))
                 if charged_until and charged_until >= start:
                     already = interest_segments(
-                        start, min(charged_until, end), move.amount_total, move_payments, rate_of
+                        start, min(charged_until, end), amount_total, move_payments, rate_of
                     )
-                    interest -= move.currency_id.round(sum(seg["interest"] for seg in already))
+                    interest -= currency.round(sum(seg["interest"] for seg in already))
             indemnity = indemnity_company = 0.0
             if late and clause.indemnity and not consumer and not indemnity_charged:
                 # 40 EUR (D441-5); in another currency, converted once, at the due date.
                 indemnity_company = clause.indemnity_amount
                 indemnity = clause.currency_id._convert(
-                    indemnity_company, move.currency_id, move.company_id, move.invoice_date_due
+                    indemnity_company, currency, move.company_id, due
                 )
             result[move.id] = {
                 "interest": max(interest, 0.0),
