@@ -444,12 +444,13 @@ class ResPartner(models.Model):
         return over._dunning_put_on_hold("limit")
 
     def _dunning_put_on_hold(self, reason):
-        """Put these customers on credit hold in the current company, for ``reason`` ("level"
-        or "limit", the values of ``dunning_credit_hold_reason``; a hold set by hand is a plain
-        write, see ``write``): one write and one note per customer, in batch. Customers already
-        on hold keep their hold and its reason. Decided by the system whoever triggers it (the
-        sending of a level, the posting of an invoice, the daily check): not a contact edit of
-        the user. Returns the customers put on hold."""
+        """Put these customers on credit hold in the current company, for ``reason`` (a value
+        of ``dunning_credit_hold_reason``: "level", "limit", or "manual" for the follow-up's
+        *Credit Hold* button; the box ticked on the customer's form is the same write, whose
+        reason ``write`` sets): one write and one note per customer, in batch. Customers already
+        on hold keep their hold and its reason. Written whatever the user's rights on contacts:
+        the callers decided it (the sending of a level, the posting of an invoice, the daily
+        check, a dunning manager). Returns the customers put on hold."""
         partners = self.filtered(lambda partner: not partner.dunning_credit_hold)
         if not partners:
             return partners

@@ -405,8 +405,11 @@ class AccountDunningFollowup(models.TransientModel):
                 customer=self.partner_id.display_name,
             ),
         )
-        # decided above: written whatever the user's rights on contacts
-        self.partner_id.sudo().with_company(self.company_id).dunning_credit_hold = hold
+        partner = self.partner_id.with_company(self.company_id)
+        if hold:
+            partner._dunning_put_on_hold("manual")
+        else:  # decided above: written whatever the user's rights on contacts
+            partner.sudo().dunning_credit_hold = False
 
     def action_credit_hold(self):
         self._set_credit_hold(True)
