@@ -315,8 +315,9 @@ class AccountDunningRun(models.Model):
                 )
         return notes
 
-    def _select_candidates(self):
-        """One query: each open invoice that reaches a new level as of the run date.
+    def _select_candidates(self, move_ids=None):
+        """One query: each open invoice (of ``move_ids`` when given) that reaches a new level
+        as of the run date.
 
         The level is the override when one is set, else the level right above the one last
         communicated, if its delay is reached and its minimum gap since the last communication
@@ -346,7 +347,7 @@ class AccountDunningRun(models.Model):
                  ORDER BY inv.partner_id, inv.due, inv.id
                 """,
                 levels=LEVELS_CTE,
-                inv=self._open_invoices_cte(),
+                inv=self._open_invoices_cte(move_ids),
                 next_level=self._next_level_join(),
                 cancelled=self._cancelled_today_sql(),
                 date=self.date,
@@ -376,10 +377,11 @@ class AccountDunningRun(models.Model):
             date=self.date,
         )
 
-    def _select_skipped(self):
-        """The open invoices whose next level is due as of the run date but that the run
-        leaves alone, with the reason: held by a pending communication, already reminded on
-        that date, or minimum gap since the previous communication not reached."""
+    def _select_skipped(self, move_ids=None):
+        """The open invoices (of ``move_ids`` when given) whose next level is due as of the run
+        date but that the run leaves alone, with the reason: held by a pending communication,
+        already reminded on that date, or minimum gap since the previous communication not
+        reached."""
         self.ensure_one()
         return self.env.execute_query_dict(
             SQL(
@@ -402,17 +404,17 @@ class AccountDunningRun(models.Model):
                  ORDER BY inv.partner_id, inv.due, inv.id
                 """,
                 levels=LEVELS_CTE,
-                inv=self._open_invoices_cte(),
+                inv=self._open_invoices_cte(move_ids),
                 next_level=self._next_level_join(),
                 cancelled=self._cancelled_today_sql(),
                 date=self.date,
             )
         )
 
-    def _open_invoices_cte(self):
-        """CTEs ``held`` and ``inv``: the open invoices of the run's company that dunning may
-        concern, with their policy, last level and the pending communication holding them
-        (``held_by``)."""
+    def _open_invoices_cte(self, move_ids=None):
+        """CTEs ``held`` and ``inv``: the open invoices of the run's company (of ``move_ids``
+        when given: one customer's, from its follow-up) that dunning may concern, with their
+        policy, last level and the pending communication holding them (``held_by``)."""
         for model in (
             "account.move",
             "res.partner",
@@ -445,10 +447,12 @@ class AccountDunningRun(models.Model):
                   LEFT JOIN held ON held.move_id = m.id
                  WHERE m.company_id = %(company_id)s
                    AND %(dunnable)s
+                   %(where_ids)s
             )
             """,
             policy=self.env["account.dunning.policy"]._partner_policy_sql(self.company_id),
             company_id=self.company_id.id,
+            where_ids=SQL("AND m.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL(),
             pending=PENDING_STATES,
             dunnable=self.env["account.move"]._dunning_dunnable_sql(self.date),
         )

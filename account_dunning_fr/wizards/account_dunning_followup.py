@@ -267,15 +267,12 @@ class AccountDunningFollowup(models.TransientModel):
         Run = self.env["account.dunning.run"].with_company(self.company_id)
         run = Run._get_today_run(self.company_id, self.date)
         moves.write({"dunning_level_override_id": self.level_id.id})
-        rows = [row for row in run._select_candidates() if row["move_id"] in moves.ids]
+        rows = run._select_candidates(moves.ids)
         notes = []
         communications = run._create_communications(rows, notes=notes)
         self.env["account.move"]._dunning_update_next_dates(self.company_id, moves.ids)
         if not communications:
-            names = set(moves.mapped("name"))
-            notes += run._describe_skipped(
-                [row for row in run._select_skipped() if row["name"] in names]
-            )
+            notes += run._describe_skipped(run._select_skipped(moves.ids))
             raise UserError(
                 self.env._(
                     "No reminder could be made: %(reasons)s",
